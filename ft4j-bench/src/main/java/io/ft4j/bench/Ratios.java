@@ -1,0 +1,126 @@
+package io.ft4j.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs JMH benchmarks at several thread counts and prints ft4j / anchor ratios measured in the same run.
+ *
+ * <p>Pairing rule: a benchmark (method or group) named {@code ft4j_<op>} is compared with every benchmark of the same
+ * class named {@code anchor<Suffix>_<op>}. The ratio's error combines both scores' 99.9% confidence half-widths
+ * (relative errors added in quadrature), so a ratio whose error spans 1.0 is not a difference.
+ *
+ * {@snippet lang="shell" :
+ * java --sun-misc-unsafe-memory-access=allow -cp ft4j-bench/target/benchmarks.jar io.ft4j.bench.Ratios \
+ *      AtomicInt64Bench -t 1,2,4 -f 3 [-wi 3] [-i 5] [-r 1]
+ * }
+ */
+public final class Ratios {
+    private Ratios() {}
+
+    /** One measured benchmark: its score and the half-width of its confidence interval. */
+    record Score(double score, double error, String unit) {}
+
+    /**
+     * Entry point.
+     *
+     * @param args {@code <include-regex> [-t 1,2,4] [-f forks] [-wi warmups] [-i iterations] [-r seconds]}
+     * @throws RunnerException if JMH fails
+     */
+    public static void main(String[] args) throws RunnerException {
+        if (args.length == 0) {
+            System.err.println("usage: Ratios <include-regex> [-t 1,2,4] [-f forks] [-wi n] [-i n] [-r seconds]");
+            System.exit(2);
+        }
+        String include = args[0];
+        int[] threads = {1, 2, 4};
+        Integer forks = null;
+        Integer warmups = null;
+        Integer iterations = null;
+        Integer seconds = null;
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "-t" -> threads = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                case "-f" -> forks = Integer.parseInt(v);
+                case "-wi" -> warmups = Integer.parseInt(v);
+                case "-i" -> iterations = Integer.parseInt(v);
+                case "-r" -> seconds = Integer.parseInt(v);
+                default -> {
+                    System.err.println("unknown option: " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "machine: %d CPUs, %s %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
+                System.getProperty("os.name"), System.getProperty("os.version"));
+
+        List<String> rows = new ArrayList<>();
+        for (int t : threads) {
+            ChainedOptionsBuilder options = new OptionsBuilder().include(include).threads(t)
+                    .jvmArgsAppend("--sun-misc-unsafe-memory-access=allow");
+            if (forks != null) {
+                options.forks(forks);
+            }
+            if (warmups != null) {
+                options.warmupIterations(warmups);
+            }
+            if (iterations != null) {
+                options.measurementIterations(iterations);
+            }
+            if (seconds != null) {
+                options.warmupTime(TimeValue.seconds(seconds)).measurementTime(TimeValue.seconds(seconds));
+            }
+            Map<String, Score> scores = new LinkedHashMap<>();
+            for (RunResult run : new Runner(options.build()).run()) {
+                Result<?> r = run.getPrimaryResult();
+                String name = run.getParams().getBenchmark();
+                scores.put(name, new Score(r.getScore(), r.getScoreError(), r.getScoreUnit()));
+            }
+            rows.addAll(pair(scores, t));
+        }
+        System.out.println();
+        System.out.println("| benchmark | threads | ft4j | anchor | anchor score | ratio ft4j/anchor |");
+        System.out.println("|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    static List<String> pair(Map<String, Score> scores, int threads) {
+        List<String> rows = new ArrayList<>();
+        scores.forEach((name, ft4j) -> {
+            int dot = name.lastIndexOf('.');
+            String cls = name.substring(0, dot + 1);
+            String simple = name.substring(dot + 1);
+            if (!simple.startsWith("ft4j_")) {
+                return;
+            }
+            String op = simple.substring("ft4j_".length());
+            scores.forEach((otherName, anchor) -> {
+                if (!otherName.startsWith(cls)) {
+                    return;
+                }
+                String other = otherName.substring(cls.length());
+                if (other.startsWith("anchor") && other.endsWith("_" + op) && other.indexOf('.') < 0) {
+                    double ratio = ft4j.score() / anchor.score();
+                    double rel = Math.hypot(ft4j.error() / ft4j.score(), anchor.error() / anchor.score());
+                    rows.add(String.format(Locale.ROOT, "| %s%s | %d | %.2f ± %.2f %s | %s | %.2f ± %.2f | **%.2f ± %.2f** |",
+                            cls.substring(cls.lastIndexOf('.', cls.length() - 2) + 1), op, threads,
+                            ft4j.score(), ft4j.error(), ft4j.unit(), other, anchor.score(), anchor.error(),
+                            ratio, ratio * rel));
+                }
+            });
+        });
+        return rows;
+    }
+}

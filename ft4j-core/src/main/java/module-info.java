@@ -1,0 +1,9 @@
+/**
+ * ft4j: fine-grained threading for Java.
+ *
+ * <p>Only API packages are exported. {@code io.ft4j.internal.*} (padding, argument checks, waiting, OS bindings)
+ * stays encapsulated so it can change between releases.
+ */
+module io.ft4j {
+    exports io.ft4j.atomic;
+}

@@ -2,7 +2,8 @@ package io.ft4j.bench;
 
 import io.ft4j.atomic.AtomicInt64;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,10 +18,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost that padding removes: two threads, each incrementing <em>its own</em> counter, where the two counters
- * were allocated one after the other. Unpadded {@link AtomicLong}s (24 bytes each) land on one cache line, so every
- * increment steals the line from the other core; padded {@link AtomicInt64}s keep 128 bytes between their values.
- * Nothing is shared logically, so any gap between the two groups is false sharing.
+ * The cost that padding removes: two threads, each incrementing <em>its own</em> counter. The anchor is two
+ * adjacent {@code volatile long} fields of one object, incremented with {@code VarHandle.getAndAdd} (what
+ * {@link java.util.concurrent.atomic.AtomicLong} does), so every increment steals the line from the other core; ft4j's
+ * are two {@link AtomicInt64}s allocated back to back, whose padding keeps 128 bytes between the values. Nothing is
+ * shared logically, so any gap between the two is false sharing. The forks run with
+ * {@code -XX:ObjectAlignmentInBytes=64} so that the two anchor fields always share one line (with the default
+ * 8-byte alignment they straddle a line boundary in one fork out of eight, and two separately allocated
+ * {@code AtomicLong}s in one out of three, which made earlier runs bimodal).
  *
  * {@snippet lang="shell" :
  * java --sun-misc-unsafe-memory-access=allow -cp ft4j-bench/target/benchmarks.jar io.ft4j.bench.Ratios \
@@ -32,20 +37,35 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
+@Fork(value = 3, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "-XX:ObjectAlignmentInBytes=64"})
 public class FalseSharingBench {
+    /** Two counters on one cache line, as unpadded neighbours end up. */
+    public static final class Neighbours {
+        static final VarHandle A;
+        static final VarHandle B;
+
+        static {
+            try {
+                A = MethodHandles.lookup().findVarHandle(Neighbours.class, "a", long.class);
+                B = MethodHandles.lookup().findVarHandle(Neighbours.class, "b", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        volatile long a;
+        volatile long b;
+    }
+
     private AtomicInt64 paddedA;
     private AtomicInt64 paddedB;
-    private AtomicLong unpaddedA;
-    private AtomicLong unpaddedB;
+    private Neighbours unpadded;
 
     @Setup
     public void allocateNeighbours() {
-        // Allocated back to back from one TLAB: adjacent in memory.
         paddedA = new AtomicInt64();
         paddedB = new AtomicInt64();
-        unpaddedA = new AtomicLong();
-        unpaddedB = new AtomicLong();
+        unpadded = new Neighbours();
     }
 
     @Benchmark @Group("ft4j_neighbours") @GroupThreads(1)
@@ -55,8 +75,8 @@ public class FalseSharingBench {
     public long paddedB() { return paddedB.incr(); }
 
     @Benchmark @Group("anchor_neighbours") @GroupThreads(1)
-    public long unpaddedA() { return unpaddedA.incrementAndGet(); }
+    public long unpaddedA() { return (long) Neighbours.A.getAndAdd(unpadded, 1L) + 1L; }
 
     @Benchmark @Group("anchor_neighbours") @GroupThreads(1)
-    public long unpaddedB() { return unpaddedB.incrementAndGet(); }
+    public long unpaddedB() { return (long) Neighbours.B.getAndAdd(unpadded, 1L) + 1L; }
 }

@@ -17,8 +17,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs JMH benchmarks at several thread counts and prints ft4j / anchor ratios measured in the same run.
  *
  * <p>Pairing rule: a benchmark (method or group) named {@code ft4j_<op>} is compared with every benchmark of the same
- * class named {@code anchor<Suffix>_<op>}. The ratio's error combines both scores' 99.9% confidence half-widths
- * (relative errors added in quadrature), so a ratio whose error spans 1.0 is not a difference.
+ * class named {@code anchor<Suffix>_<op>}. The ratio is always <em>ft4j's speed over the anchor's</em>, so above 1.0
+ * means ft4j is faster: score over score for throughput modes, the inverse for time-per-operation modes. Its error
+ * combines both scores' 99.9% confidence half-widths (relative errors added in quadrature), so a ratio whose error
+ * spans 1.0 is not a difference.
  *
  * {@snippet lang="shell" :
  * java --sun-misc-unsafe-memory-access=allow -cp ft4j-bench/target/benchmarks.jar io.ft4j.bench.Ratios \
@@ -69,7 +71,7 @@ public final class Ratios {
         List<String> rows = new ArrayList<>();
         for (int t : threads) {
             ChainedOptionsBuilder options = new OptionsBuilder().include(include).threads(t)
-                    .jvmArgsAppend("--sun-misc-unsafe-memory-access=allow");
+                    .jvmArgsAppend("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
             if (forks != null) {
                 options.forks(forks);
             }
@@ -91,7 +93,7 @@ public final class Ratios {
             rows.addAll(pair(scores, t));
         }
         System.out.println();
-        System.out.println("| benchmark | threads | ft4j | anchor | anchor score | ratio ft4j/anchor |");
+        System.out.println("| benchmark | threads | ft4j | anchor | anchor score | speed ratio ft4j/anchor |");
         System.out.println("|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
@@ -106,13 +108,15 @@ public final class Ratios {
                 return;
             }
             String op = simple.substring("ft4j_".length());
+            int before = rows.size();
             scores.forEach((otherName, anchor) -> {
                 if (!otherName.startsWith(cls)) {
                     return;
                 }
                 String other = otherName.substring(cls.length());
                 if (other.startsWith("anchor") && other.endsWith("_" + op) && other.indexOf('.') < 0) {
-                    double ratio = ft4j.score() / anchor.score();
+                    boolean timePerOp = ft4j.unit().endsWith("/op");
+                    double ratio = timePerOp ? anchor.score() / ft4j.score() : ft4j.score() / anchor.score();
                     double rel = Math.hypot(ft4j.error() / ft4j.score(), anchor.error() / anchor.score());
                     rows.add(String.format(Locale.ROOT, "| %s%s | %d | %.2f ± %.2f %s | %s | %.2f ± %.2f | **%.2f ± %.2f** |",
                             cls.substring(cls.lastIndexOf('.', cls.length() - 2) + 1), op, threads,
@@ -120,6 +124,11 @@ public final class Ratios {
                             ratio, ratio * rel));
                 }
             });
+            if (rows.size() == before) {
+                rows.add(String.format(Locale.ROOT, "| %s%s | %d | %.2f ± %.2f %s | (no anchor) | | |",
+                        cls.substring(cls.lastIndexOf('.', cls.length() - 2) + 1), op, threads,
+                        ft4j.score(), ft4j.error(), ft4j.unit()));
+            }
         });
         return rows;
     }

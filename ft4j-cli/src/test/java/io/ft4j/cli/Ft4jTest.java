@@ -49,12 +49,42 @@ class Ft4jTest {
     }
 
     @Test
+    void affinityDemoShowsTopologyPinnedWorkersOnTheirCpuAndTheNiceContest() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ft4j.thread.Affinity.isSupported());
+        assertEquals(0, run("demo", "affinity", "--seconds", "0.3"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("Topology: "), text);
+        for (int cpu : io.ft4j.thread.CpuTopology.read().cpus().toArray()) {
+            assertTrue(java.util.regex.Pattern.compile("pinned to " + cpu + ":\\s+ran on CPU " + cpu + " 100\\.0%$",
+                    java.util.regex.Pattern.MULTILINE).matcher(text).find(), text);
+        }
+        assertTrue(text.contains("nice 19:"), text);
+        assertTrue(text.contains("the work of nice 19"), text);
+    }
+
+    @Test
+    void gatherDemoReadsEveryKeyInOrder() {
+        assertEquals(0, run("demo", "gather", "--items", "20", "--producers", "5"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("The consumer read every key, in key order."), text);
+        int last = -1;
+        for (String line : text.lines().filter(l -> l.contains("consumer read result-")).toList()) {
+            int key = Integer.parseInt(line.substring(line.lastIndexOf('-') + 1));
+            assertEquals(last + 1, key, line);
+            last = key;
+        }
+        assertEquals(19, last);
+    }
+
+    @Test
     void badOptionsGetOneLineAndExitCode2() {
         for (String[] args : new String[][] {
                 {"demo", "race", "--bogus"},
                 {"demo", "race", "--threads", "0"},
                 {"demo", "race", "--rounds", "x"},
                 {"demo", "nosuchdemo"},
+                {"demo", "affinity", "--seconds", "-1"},
+                {"demo", "gather", "--items", "0"},
                 {"--nope"}}) {
             StringWriter e = new StringWriter();
             int code = Ft4j.run(new PrintWriter(new StringWriter()), new PrintWriter(e), args);

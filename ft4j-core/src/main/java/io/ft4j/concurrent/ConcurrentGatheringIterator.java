@@ -1,0 +1,224 @@
+package io.ft4j.concurrent;
+
+import io.ft4j.internal.util.Checks;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Gathers results that producers finish in any order, and hands them to one consumer in key order: ft_utils'
+ * {@code ConcurrentGatheringIterator}.
+ *
+ * <pre>{@code
+ * ConcurrentGatheringIterator<Result> gather = new ConcurrentGatheringIterator<>();
+ * for (int i = 0; i < n; i++) {
+ *     int key = i;
+ *     pool.submit(() -> {
+ *         try {
+ *             gather.insert(key, compute(key));
+ *         } catch (Throwable t) {
+ *             gather.fail(t);                       // the consumer gets it instead of waiting for ever
+ *         }
+ *     });
+ * }
+ * for (Iterator<Result> it = gather.iterator(n - 1); it.hasNext(); ) {
+ *     write(it.next());                             // keys 0, 1, ..., n-1 in order, each as soon as it is there
+ * }
+ * }</pre>
+ *
+ * <h2>This or {@code Gatherers.mapConcurrent}?</h2>
+ * The JDK's {@link java.util.stream.Gatherers#mapConcurrent} also keeps order, but as a stream stage: it owns the
+ * tasks (virtual threads, a concurrency limit) and the stream pulls. Use it when the work is a function over a
+ * stream. Use this class when the producers are yours (a thread pool, callbacks, an RPC fan-out, a GPU feeder),
+ * when results arrive by key rather than by position in a stream, or when the consumer must start on key 0 while later
+ * keys are still being computed.
+ *
+ * <h2>Contract</h2>
+ * Keys are dense and start at 0: the iterator reads {@code 0, 1, ..., maxKey} (inclusive) and blocks on each until it
+ * is inserted. A key is inserted at most once. One consumer at a time: a second thread that tries to wait while one is
+ * waiting gets {@link IllegalStateException}. With {@code clear} (the default) the iterator removes each key as it
+ * reads it, so memory holds only what has arrived early.
+ * If a producer calls {@link #fail(Throwable)}, or an insert is rejected (null value, negative key), the consumer's
+ * next wait ends with {@link GatheringException} carrying that cause; keys already inserted are still delivered
+ * first. A blocked consumer that is interrupted gets {@code GatheringException} caused by
+ * {@link InterruptedException}, with its interrupt status set again.
+ */
+/*
+ * Design notes
+ *
+ * Algorithm. Values live in a ConcurrentHashMap keyed by Long. The consumer looks its key up (fast path, no lock); if
+ * it is absent it publishes itself as the waiter (thread and key), issues a full fence, looks again, and parks only
+ * if the key is still absent. A producer inserts, issues a full fence, and unparks the waiter if it waits for this
+ * key. The two fences make this Dekker's pattern: either the consumer's second look sees the value, or the producer
+ * sees the waiter, so no wake-up is lost and no timed polling is needed (ft_utils polls every 10 ms to be safe).
+ * fail() publishes the cause the same way and unparks unconditionally.
+ *
+ * Linearization points. insert: the map insertion. The iterator's next: the lookup that finds the key.
+ *
+ * Memory ordering. Everything a producer wrote before insert(k, v) is visible to the consumer after next() returns
+ * v (the map's put/get are a release/acquire pair).
+ */
+public final class ConcurrentGatheringIterator<V> {
+    private static final VarHandle WAITER;
+
+    static {
+        try {
+            WAITER = MethodHandles.lookup().findVarHandle(ConcurrentGatheringIterator.class, "waiter", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ConcurrentHashMap<Long, V> values = new ConcurrentHashMap<>();
+    @SuppressWarnings("unused") // CAS through WAITER
+    private volatile Thread waiter;
+    private volatile long waitingFor = -1;
+    private volatile Throwable failure;
+
+    /** Creates an empty gatherer. */
+    public ConcurrentGatheringIterator() {}
+
+    /**
+     * Inserts the value for {@code key}; wakes the consumer if it waits for this key. Callable from any thread.
+     *
+     * @param key 0 or more; each key once
+     * @param value the result, not null
+     * @throws NullPointerException if {@code value} is null (the gatherer is failed too: the consumer would wait for
+     *     ever otherwise)
+     * @throws IllegalArgumentException if {@code key} is negative (the gatherer is failed too)
+     * @throws IllegalStateException if {@code key} was inserted before (the first value stays)
+     */
+    public void insert(long key, V value) {
+        if (value == null || key < 0) {
+            RuntimeException e = value == null
+                    ? new NullPointerException("value for key " + key + ": null (expected: not null)")
+                    : new IllegalArgumentException(Checks.badArgument("key", key, ">= 0"));
+            fail(e);
+            throw e;
+        }
+        if (values.putIfAbsent(key, value) != null) {
+            throw new IllegalStateException("key " + key + " was inserted twice; each key takes one value");
+        }
+        VarHandle.fullFence(); // pairs with the consumer's fence: it sees the value or we see it waiting
+        Thread w = waiter;
+        if (w != null && waitingFor == key) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /**
+     * Fails the gather: the consumer's next wait throws {@link GatheringException} with {@code cause}. Keys already
+     * inserted are still delivered. The first failure wins.
+     *
+     * @param cause what went wrong in the producer
+     */
+    public void fail(Throwable cause) {
+        Checks.requireNonNull(cause, "cause");
+        if (failure == null) {
+            failure = cause;
+        }
+        VarHandle.fullFence();
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /** @return whether {@link #fail(Throwable)} was called or an insert was rejected */
+    public boolean isFailed() {
+        return failure != null;
+    }
+
+    /**
+     * Same as {@code iterator(maxKey, true)}: reads keys {@code 0..maxKey} in order, removing each as it is read.
+     *
+     * @param maxKey the last key, inclusive
+     * @return the iterator
+     */
+    public Iterator<V> iterator(long maxKey) {
+        return iterator(maxKey, true);
+    }
+
+    /**
+     * Returns an iterator over keys {@code 0..maxKey} (inclusive), in order, that blocks in {@code next()} until each
+     * key is inserted.
+     *
+     * @param maxKey the last key, inclusive; -1 for an empty iteration
+     * @param clear whether to remove each key once read
+     * @return the iterator, for one consumer thread
+     * @throws IllegalArgumentException if {@code maxKey < -1}
+     */
+    public Iterator<V> iterator(long maxKey, boolean clear) {
+        if (maxKey < -1) {
+            throw new IllegalArgumentException(Checks.badArgument("maxKey", maxKey, ">= -1"));
+        }
+        return new Iterator<>() {
+            private long next;
+
+            @Override
+            public boolean hasNext() {
+                return next <= maxKey;
+            }
+
+            @Override
+            public V next() {
+                if (next > maxKey) {
+                    throw new NoSuchElementException("all keys 0.." + maxKey + " were read");
+                }
+                V v = await(next);
+                if (clear) {
+                    values.remove(next);
+                }
+                next++;
+                return v;
+            }
+        };
+    }
+
+    private V await(long key) {
+        V v = values.get(key);
+        return v != null ? v : awaitSlow(key);
+    }
+
+    private V awaitSlow(long key) {
+        Thread me = Thread.currentThread();
+        if (!WAITER.compareAndSet(this, null, me)) {
+            throw new IllegalStateException("another thread is already waiting on this gatherer; it has one consumer");
+        }
+        try {
+            waitingFor = key;
+            while (true) {
+                VarHandle.fullFence(); // pairs with insert's fence
+                V v = values.get(key);
+                if (v != null) {
+                    return v;
+                }
+                Throwable cause = failure;
+                if (cause != null) {
+                    throw new GatheringException("a producer failed before key " + key + " arrived", cause);
+                }
+                if (Thread.interrupted()) {
+                    me.interrupt();
+                    throw new GatheringException("interrupted while waiting for key " + key,
+                            new InterruptedException());
+                }
+                LockSupport.park(this);
+            }
+        } finally {
+            waitingFor = -1;
+            waiter = null;
+        }
+    }
+
+    /** The gather could not complete: a producer failed, or the waiting consumer was interrupted. */
+    public static final class GatheringException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GatheringException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

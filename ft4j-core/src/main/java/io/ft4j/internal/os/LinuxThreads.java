@@ -1,0 +1,215 @@
+package io.ft4j.internal.os;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.ft4j.thread.ThreadControlException;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * glibc bindings through the Foreign Function and Memory API: the only FFM code in ft4j.
+ *
+ * <p>Every call that can fail captures errno in the same downcall ({@code Linker.Option.captureCallState}), so no
+ * JVM code runs between the failure and the read of errno. {@code sched_getcpu} is linked with
+ * {@code Linker.Option.critical(false)}: it never blocks and never calls back into Java (glibc reads the CPU number
+ * from the rseq area, no syscall), so it may skip the thread-state transition; that makes it a few nanoseconds.
+ * Buffers live in a confined arena per call: no sharing, no leak, freed on return. The method handles are
+ * {@code static final} so that the JIT treats them as constants and inlines the downcall (an instance field would
+ * cost an indirect call on every use).
+ */
+final class LinuxThreads implements NativeThreads {
+    /** glibc's cpu_set_t: 1024 CPUs. */
+    private static final int MASK_WORDS = 16;
+    private static final long MASK_BYTES = MASK_WORDS * 8L;
+    private static final int PRIO_PROCESS = 0;
+    /** sched_getscheduler may report this flag with the policy. */
+    private static final int SCHED_RESET_ON_FORK = 0x40000000;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno")).withInvokeExactBehavior();
+    private static final Linker.Option ERR = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle schedGetcpu = link("sched_getcpu", FunctionDescriptor.of(JAVA_INT),
+            Linker.Option.critical(false));
+    private static final MethodHandle gettid = link("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle getAffinity = link("sched_getaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERR);
+    private static final MethodHandle setAffinity = link("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERR);
+    private static final MethodHandle getpriority = link("getpriority",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERR);
+    private static final MethodHandle setpriority = link("setpriority",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERR);
+    private static final MethodHandle getScheduler = link("sched_getscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERR);
+    private static final MethodHandle getParam = link("sched_getparam",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERR);
+    private static final MethodHandle setScheduler = link("sched_setscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERR);
+
+    // Restricted by design (JEP 454): linking native code is what this class is for; applications grant it with
+    // --enable-native-access.
+    @SuppressWarnings("restricted")
+    private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    @Override
+    public boolean isSupported() {
+        return true;
+    }
+
+    @Override
+    public int currentCpu() {
+        try {
+            return (int) schedGetcpu.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int currentTid() {
+        try {
+            return (int) gettid.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long[] getAffinity(int tid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment mask = arena.allocate(MASK_BYTES, 8);
+            int rc = (int) getAffinity.invokeExact(state, tid, MASK_BYTES, mask);
+            check(rc, state, "sched_getaffinity");
+            return mask.toArray(JAVA_LONG);
+        } catch (ThreadControlException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public void setAffinity(int tid, long[] words) {
+        if (words.length > MASK_WORDS) {
+            throw new IllegalArgumentException("cpus: CPU " + (words.length * 64 - 1)
+                    + " or above (expected: < " + MASK_WORDS * 64 + ")");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment mask = arena.allocate(MASK_BYTES, 8);
+            MemorySegment.copy(words, 0, mask, JAVA_LONG, 0, words.length);
+            int rc = (int) setAffinity.invokeExact(state, tid, MASK_BYTES, mask);
+            check(rc, state, "sched_setaffinity");
+        } catch (ThreadControlException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int getNice(int tid) {
+        int who = tid == 0 ? currentTid() : tid;
+        int nice;
+        int errno;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            nice = (int) getpriority.invokeExact(state, PRIO_PROCESS, who);
+            errno = (int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        // -1 is both a valid nice value and the error return, and errno may be left over from an earlier call:
+        // settle it from /proc, which has the nice value as field 19 of the thread's stat line.
+        if (nice == -1 && errno != 0) {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/task/" + who + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Integer.parseInt(fields[16]);
+            } catch (IOException | RuntimeException e) {
+                throw new ThreadControlException("getpriority", errno);
+            }
+        }
+        return nice;
+    }
+
+    @Override
+    public void setNice(int tid, int nice) {
+        int who = tid == 0 ? currentTid() : tid;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) setpriority.invokeExact(state, PRIO_PROCESS, who, nice);
+            check(rc, state, "setpriority");
+        } catch (ThreadControlException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int[] getScheduler(int tid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int policy = (int) getScheduler.invokeExact(state, tid);
+            check(policy, state, "sched_getscheduler");
+            MemorySegment param = arena.allocate(JAVA_INT);
+            int rc = (int) getParam.invokeExact(state, tid, param);
+            check(rc, state, "sched_getparam");
+            return new int[] {policy & ~SCHED_RESET_ON_FORK, param.get(JAVA_INT, 0)};
+        } catch (ThreadControlException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public void setScheduler(int tid, int policy, int priority) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment param = arena.allocate(JAVA_INT);
+            param.set(JAVA_INT, 0, priority);
+            int rc = (int) setScheduler.invokeExact(state, tid, policy, param);
+            check(rc, state, "sched_setscheduler");
+        } catch (ThreadControlException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static void check(int rc, MemorySegment state, String call) {
+        if (rc == -1) {
+            throw new ThreadControlException(call, (int) ERRNO.get(state, 0L));
+        }
+    }
+
+    private static IllegalStateException unexpected(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed unexpectedly", t);
+    }
+}

@@ -1,0 +1,67 @@
+package io.ft4j.internal.os;
+
+/**
+ * The OS operations ft4j's thread control needs, on OS thread ids (Linux TIDs). One implementation per OS, chosen once
+ * at class initialization by {@link Os}; {@link UnsupportedThreads} stands in where there is none, so callers ask
+ * {@link #isSupported()} instead of catching linkage errors.
+ *
+ * <p>Failures throw {@code io.ft4j.thread.ThreadControlException} carrying the errno, its name and a hint.
+ */
+public interface NativeThreads {
+    /** Scheduler policies, numbered as Linux numbers them. */
+    int SCHED_OTHER = 0;
+    /** First-in first-out real-time policy. */
+    int SCHED_FIFO = 1;
+    /** Round-robin real-time policy. */
+    int SCHED_RR = 2;
+    /** Batch (CPU-bound, non-interactive) policy. */
+    int SCHED_BATCH = 3;
+    /** Very low priority background policy. */
+    int SCHED_IDLE = 5;
+
+    /** @return whether the calls below work on this OS */
+    boolean isSupported();
+
+    /** @return the CPU the calling thread runs on now */
+    int currentCpu();
+
+    /** @return the calling thread's OS thread id */
+    int currentTid();
+
+    /**
+     * @param tid an OS thread id, 0 for the calling thread
+     * @return the thread's CPU mask, bit {@code i} of word {@code i / 64} set when CPU {@code i} is allowed
+     */
+    long[] getAffinity(int tid);
+
+    /**
+     * @param tid an OS thread id, 0 for the calling thread
+     * @param mask the CPU mask to set, as {@link #getAffinity(int)} returns it
+     */
+    void setAffinity(int tid, long[] mask);
+
+    /**
+     * @param tid an OS thread id, 0 for the calling thread
+     * @return the nice value, -20 to 19
+     */
+    int getNice(int tid);
+
+    /**
+     * @param tid an OS thread id, 0 for the calling thread
+     * @param nice the nice value, -20 to 19
+     */
+    void setNice(int tid, int nice);
+
+    /**
+     * @param tid an OS thread id, 0 for the calling thread
+     * @return {@code {policy, priority}}
+     */
+    int[] getScheduler(int tid);
+
+    /**
+     * @param tid an OS thread id, 0 for the calling thread
+     * @param policy one of the SCHED_ constants
+     * @param priority 1 to 99 for FIFO and RR, 0 otherwise
+     */
+    void setScheduler(int tid, int policy, int priority);
+}

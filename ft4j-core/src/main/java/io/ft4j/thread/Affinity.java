@@ -1,0 +1,140 @@
+package io.ft4j.thread;
+
+import io.ft4j.internal.util.Checks;
+
+/**
+ * CPU affinity: which CPUs a thread may run on, and which one it runs on now.
+ *
+ * <pre>{@code
+ * try (Affinity.Scope pinned = Affinity.pin(2)) {
+ *     // this thread runs on CPU 2 only
+ * }   // the previous CPU set is back
+ * }</pre>
+ *
+ * <p>Each call is one Linux system call through the Foreign Function and Memory API ({@code sched_setaffinity},
+ * {@code sched_getaffinity}); {@link #currentCpu()} is glibc's {@code sched_getcpu}, which reads the kernel's rseq
+ * area without a system call. Calls act on the calling thread, or on a {@link ControlledThread} (built by
+ * {@link ThreadBuilder}) so that a controller can move a worker. Virtual threads are refused: they have no OS thread
+ * of their own. Where the OS has no such calls, {@link #isSupported()} is false and every other method throws
+ * {@link UnsupportedOperationException}.
+ *
+ * <p>Thread safety: the OS applies each call atomically; a thread's affinity is whatever the last call set.
+ */
+public final class Affinity {
+    private Affinity() {}
+
+    /** @return whether this OS supports affinity control (Linux) */
+    public static boolean isSupported() {
+        return Threads.OS.isSupported();
+    }
+
+    /**
+     * Returns the CPU the calling thread is running on at this instant; the answer may be stale by the time the caller
+     * reads it unless the thread is pinned. A few nanoseconds.
+     *
+     * @return the CPU number
+     * @throws UnsupportedOperationException if {@link #isSupported()} is false
+     */
+    public static int currentCpu() {
+        return Threads.OS.currentCpu();
+    }
+
+    /**
+     * @return the CPUs the calling thread may run on
+     * @throws UnsupportedOperationException for a virtual thread, or if {@link #isSupported()} is false
+     */
+    public static CpuSet get() {
+        return get(Thread.currentThread());
+    }
+
+    /**
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @return the CPUs that thread may run on
+     * @throws UnsupportedOperationException for a virtual thread or a thread ft4j cannot address
+     * @throws ThreadControlException if the OS refuses
+     */
+    public static CpuSet get(Thread thread) {
+        return CpuSet.fromMask(Threads.OS.getAffinity(Threads.tidOf(thread)));
+    }
+
+    /**
+     * Restricts the calling thread to {@code cpus}.
+     *
+     * @param cpus the CPUs to allow; must hold at least one CPU this process may use
+     * @throws ThreadControlException EINVAL if no CPU in the set is usable
+     */
+    public static void set(CpuSet cpus) {
+        set(Thread.currentThread(), cpus);
+    }
+
+    /**
+     * Restricts {@code thread} to {@code cpus}.
+     *
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @param cpus the CPUs to allow
+     * @throws IllegalArgumentException if {@code cpus} is empty
+     * @throws ThreadControlException EINVAL if no CPU in the set is usable, ESRCH if the thread has ended
+     */
+    public static void set(Thread thread, CpuSet cpus) {
+        Checks.requireNonNull(cpus, "cpus");
+        if (cpus.isEmpty()) {
+            throw new IllegalArgumentException(Checks.badArgument("cpus", "{}", "at least one CPU"));
+        }
+        Threads.OS.setAffinity(Threads.tidOf(thread), cpus.toMask());
+    }
+
+    /**
+     * Pins the calling thread to one CPU until the returned scope is closed, which restores the previous set.
+     *
+     * @param cpu the CPU
+     * @return the scope; close it on this thread
+     */
+    public static Scope pin(int cpu) {
+        return restrict(CpuSet.of(cpu));
+    }
+
+    /**
+     * Restricts the calling thread to {@code cpus} until the returned scope is closed, which restores the previous
+     * set.
+     *
+     * @param cpus the CPUs to allow
+     * @return the scope; close it on this thread
+     */
+    public static Scope restrict(CpuSet cpus) {
+        CpuSet previous = get();
+        set(cpus);
+        return new Scope(Thread.currentThread(), previous);
+    }
+
+    /** A temporary affinity of the thread that opened it; {@link #close()} restores the one before. */
+    public static final class Scope implements AutoCloseable {
+        private final Thread owner;
+        private final CpuSet previous;
+        private boolean closed;
+
+        private Scope(Thread owner, CpuSet previous) {
+            this.owner = owner;
+            this.previous = previous;
+        }
+
+        /** @return the CPU set this scope will restore */
+        public CpuSet previous() {
+            return previous;
+        }
+
+        /**
+         * Restores the previous CPU set. Idempotent.
+         *
+         * @throws IllegalStateException if called from another thread than the one that opened the scope
+         */
+        @Override
+        public void close() {
+            Checks.requireState(Thread.currentThread() == owner,
+                    "an affinity scope must be closed by the thread that opened it (" + owner.getName() + ")");
+            if (!closed) {
+                closed = true;
+                set(previous);
+            }
+        }
+    }
+}

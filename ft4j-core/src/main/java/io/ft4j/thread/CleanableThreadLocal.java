@@ -1,0 +1,73 @@
+package io.ft4j.thread;
+
+import io.ft4j.internal.util.Checks;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A thread-local value with a cleanup action that runs when the thread ends (through {@link ThreadExit}) or when
+ * the value is removed: native buffers, connections, per-thread files.
+ *
+ * <pre>{@code
+ * static final CleanableThreadLocal<Arena> ARENA = CleanableThreadLocal.withInitial(Arena::ofShared, Arena::close);
+ * MemorySegment buf = ARENA.get().allocate(4096);   // closed when this thread ends
+ * }</pre>
+ *
+ * <p>The cleanup runs exactly once per created value: on {@link #remove()}, or after the thread ends (on the thread
+ * itself for {@link ControlledThread}, otherwise on ft4j's watcher within the bound {@link ThreadExit} states).
+ *
+ * @param <T> the value type
+ */
+public final class CleanableThreadLocal<T> {
+    private final Supplier<? extends T> initial;
+    private final Consumer<? super T> cleanup;
+    private final ThreadLocal<Slot<T>> slots = new ThreadLocal<>();
+
+    private record Slot<T>(T value, ThreadExit.Registration registration) {}
+
+    private CleanableThreadLocal(Supplier<? extends T> initial, Consumer<? super T> cleanup) {
+        this.initial = initial;
+        this.cleanup = cleanup;
+    }
+
+    /**
+     * @param <T> the value type
+     * @param initial creates a thread's value on its first {@link #get()}; must not return null
+     * @param cleanup releases a value
+     * @return the thread-local
+     */
+    public static <T> CleanableThreadLocal<T> withInitial(Supplier<? extends T> initial, Consumer<? super T> cleanup) {
+        return new CleanableThreadLocal<>(Checks.requireNonNull(initial, "initial"),
+                Checks.requireNonNull(cleanup, "cleanup"));
+    }
+
+    /**
+     * @return the calling thread's value, created on first use
+     * @throws NullPointerException if the initial supplier returns null
+     */
+    public T get() {
+        Slot<T> slot = slots.get();
+        if (slot == null) {
+            T value = Checks.requireNonNull(initial.get(), "initial value");
+            slot = new Slot<>(value, ThreadExit.register(() -> cleanup.accept(value)));
+            slots.set(slot);
+        }
+        return slot.value();
+    }
+
+    /** @return whether the calling thread has a value */
+    public boolean isPresent() {
+        return slots.get() != null;
+    }
+
+    /** Cleans up and forgets the calling thread's value now, if it has one; the next {@link #get()} makes a new one. */
+    public void remove() {
+        Slot<T> slot = slots.get();
+        if (slot != null) {
+            slots.remove();
+            if (slot.registration().unregister()) {
+                cleanup.accept(slot.value());
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.ft4j.thread;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A platform thread built by {@link ThreadBuilder}: it applies its CPU set, policy and nice value on start, before
+ * any user code, records its OS thread id so that other threads can reconfigure it ({@link Affinity#set(Thread,
+ * CpuSet)}, {@link Scheduling#setNice(Thread, int)}, ...), and runs its {@link ThreadExit} actions itself, as the
+ * last thing it does.
+ *
+ * <p>If the settings cannot be applied, the thread ends with {@link ThreadControlException} without running its task;
+ * {@link ThreadBuilder#start(Runnable)} reports that to the caller.
+ */
+public final class ControlledThread extends Thread {
+    private final ThreadBuilder.Config config;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile int tid;
+    private volatile RuntimeException startFailure;
+
+    ControlledThread(ThreadBuilder.Config config, Runnable task, String name) {
+        super(null, task, name);
+        this.config = config;
+        setDaemon(config.daemon());
+        if (config.handler() != null) {
+            setUncaughtExceptionHandler(config.handler());
+        }
+    }
+
+    /**
+     * Applies the settings, then runs the task, then this thread's exit actions. Called by the JVM on start; a
+     * direct call from another thread just runs the task, like {@link Thread#run()}.
+     */
+    @Override
+    public void run() {
+        if (Thread.currentThread() != this) {
+            super.run();
+            return;
+        }
+        try {
+            try {
+                tid = Threads.OS.isSupported() ? Threads.OS.currentTid() : 0;
+                config.applyToCurrentThread();
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            } finally {
+                ready.countDown();
+            }
+            super.run();
+        } finally {
+            ThreadExit.runActionsOfCurrentThread();
+        }
+    }
+
+    /**
+     * Returns the OS thread id, waiting for the thread to record it if it has just been started.
+     *
+     * @return the Linux TID
+     * @throws IllegalStateException if the thread has not been started or has terminated
+     */
+    public int tid() {
+        if (getState() == State.NEW) {
+            throw new IllegalStateException("thread \"" + getName() + "\" has not been started");
+        }
+        awaitReady();
+        if (!isAlive()) {
+            throw new IllegalStateException("thread \"" + getName() + "\" has terminated");
+        }
+        return tid;
+    }
+
+    /** Waits until the settings are applied (or failed to apply). */
+    void awaitReady() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                ready.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return why the settings could not be applied, or null */
+    RuntimeException startFailure() {
+        return startFailure;
+    }
+}

@@ -1,0 +1,199 @@
+package io.ft4j.thread;
+
+import io.ft4j.internal.util.Checks;
+
+/**
+ * Real OS priorities per thread: the nice value and the scheduler policy (see {@link SchedulingPolicy}).
+ *
+ * <p>{@code Thread.setPriority} has no effect on Linux with the JVM's default flags; these calls do, one system call
+ * each ({@code setpriority}/{@code getpriority} on the thread id, {@code sched_setscheduler}/{@code sched_getscheduler}).
+ * They act on the calling thread or on a {@link ControlledThread}, so a controller can reconfigure a worker.
+ *
+ * <pre>{@code
+ * Scheduling.Settings saved = Scheduling.current();
+ * try (Scheduling.Scope rt = Scheduling.apply(SchedulingPolicy.fifo(10))) {
+ *     // short real-time section
+ * }   // policy and nice value restored exactly
+ * }</pre>
+ *
+ * <p>Without CAP_SYS_NICE, raising the nice value (lowering priority) works; lowering it fails with EACCES and
+ * real-time policies with EPERM, reported as {@link ThreadControlException} with a hint. Virtual threads are refused.
+ */
+public final class Scheduling {
+    /** The lowest nice value (highest priority). */
+    public static final int MIN_NICE = -20;
+    /** The highest nice value (lowest priority). */
+    public static final int MAX_NICE = 19;
+
+    private Scheduling() {}
+
+    /** A thread's scheduling state: what {@link #restore} puts back. @param policy the policy @param nice the nice value */
+    public record Settings(SchedulingPolicy policy, int nice) {}
+
+    /** @return whether this OS supports scheduling control (Linux) */
+    public static boolean isSupported() {
+        return Threads.OS.isSupported();
+    }
+
+    /** @return the calling thread's nice value, -20 to 19 */
+    public static int nice() {
+        return nice(Thread.currentThread());
+    }
+
+    /**
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @return its nice value, -20 to 19
+     */
+    public static int nice(Thread thread) {
+        return Threads.OS.getNice(Threads.tidOf(thread));
+    }
+
+    /**
+     * @param nice -20 (highest priority) to 19 (lowest)
+     * @throws IllegalArgumentException if out of range
+     * @throws ThreadControlException EACCES when lowering it without CAP_SYS_NICE
+     */
+    public static void setNice(int nice) {
+        setNice(Thread.currentThread(), nice);
+    }
+
+    /**
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @param nice -20 (highest priority) to 19 (lowest)
+     * @throws IllegalArgumentException if out of range
+     * @throws ThreadControlException EACCES when lowering it without CAP_SYS_NICE
+     */
+    public static void setNice(Thread thread, int nice) {
+        checkNice(nice);
+        Threads.OS.setNice(Threads.tidOf(thread), nice);
+    }
+
+    static int checkNice(int nice) {
+        if (nice < MIN_NICE || nice > MAX_NICE) {
+            throw new IllegalArgumentException(Checks.badArgument("nice", nice, MIN_NICE + ".." + MAX_NICE));
+        }
+        return nice;
+    }
+
+    /** @return the calling thread's policy and priority */
+    public static SchedulingPolicy policy() {
+        return policy(Thread.currentThread());
+    }
+
+    /**
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @return its policy and priority
+     */
+    public static SchedulingPolicy policy(Thread thread) {
+        int[] p = Threads.OS.getScheduler(Threads.tidOf(thread));
+        return new SchedulingPolicy(SchedulingPolicy.Policy.fromLinux(p[0]), p[1]);
+    }
+
+    /**
+     * @param policy the policy to set on the calling thread
+     * @throws ThreadControlException EPERM for FIFO/RR without CAP_SYS_NICE
+     */
+    public static void setPolicy(SchedulingPolicy policy) {
+        setPolicy(Thread.currentThread(), policy);
+    }
+
+    /**
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @param policy the policy to set
+     * @throws ThreadControlException EPERM for FIFO/RR without CAP_SYS_NICE
+     */
+    public static void setPolicy(Thread thread, SchedulingPolicy policy) {
+        Checks.requireNonNull(policy, "policy");
+        Threads.OS.setScheduler(Threads.tidOf(thread), policy.policy().linux, policy.priority());
+    }
+
+    /** @return the calling thread's policy and nice value */
+    public static Settings current() {
+        return current(Thread.currentThread());
+    }
+
+    /**
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @return its policy and nice value
+     */
+    public static Settings current(Thread thread) {
+        return new Settings(policy(thread), nice(thread));
+    }
+
+    /**
+     * Puts back settings read by {@link #current()}: the policy first, then the nice value (which Linux keeps
+     * separately and applies under OTHER and BATCH).
+     *
+     * @param settings what to restore
+     */
+    public static void restore(Settings settings) {
+        restore(Thread.currentThread(), settings);
+    }
+
+    /**
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @param settings what to restore
+     */
+    public static void restore(Thread thread, Settings settings) {
+        Checks.requireNonNull(settings, "settings");
+        setPolicy(thread, settings.policy());
+        setNice(thread, settings.nice());
+    }
+
+    /**
+     * Sets the calling thread's policy until the returned scope is closed, which restores policy and nice value.
+     *
+     * @param policy the policy for the scope
+     * @return the scope; close it on this thread
+     */
+    public static Scope apply(SchedulingPolicy policy) {
+        Settings saved = current();
+        setPolicy(policy);
+        return new Scope(Thread.currentThread(), saved);
+    }
+
+    /**
+     * Sets the calling thread's nice value until the returned scope is closed, which restores policy and nice value.
+     *
+     * @param nice the nice value for the scope
+     * @return the scope; close it on this thread
+     */
+    public static Scope applyNice(int nice) {
+        checkNice(nice);
+        Settings saved = current();
+        setNice(nice);
+        return new Scope(Thread.currentThread(), saved);
+    }
+
+    /** Temporary scheduling settings of the thread that opened it; {@link #close()} restores the ones before. */
+    public static final class Scope implements AutoCloseable {
+        private final Thread owner;
+        private final Settings saved;
+        private boolean closed;
+
+        private Scope(Thread owner, Settings saved) {
+            this.owner = owner;
+            this.saved = saved;
+        }
+
+        /** @return the settings this scope will restore */
+        public Settings saved() {
+            return saved;
+        }
+
+        /**
+         * Restores the saved settings. Idempotent.
+         *
+         * @throws IllegalStateException if called from another thread than the one that opened the scope
+         */
+        @Override
+        public void close() {
+            Checks.requireState(Thread.currentThread() == owner,
+                    "a scheduling scope must be closed by the thread that opened it (" + owner.getName() + ")");
+            if (!closed) {
+                closed = true;
+                restore(saved);
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.ft4j.concurrent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class ConcurrentDictTest {
+
+    @Test
+    void basicMapOperations() {
+        ConcurrentDict<String, Integer> d = new ConcurrentDict<>();
+        assertTrue(d.isEmpty());
+        assertNull(d.put("a", 1));
+        assertEquals(1, d.put("a", 2));
+        assertEquals(2, d.get("a"));
+        assertTrue(d.containsKey("a"));
+        assertFalse(d.containsKey("b"));
+        assertTrue(d.containsValue(2));
+        assertFalse(d.containsValue(1));
+        assertEquals(1, d.size());
+        assertEquals(7, d.getOrDefault("zz", 7));
+        assertEquals(2, d.remove("a"));
+        assertNull(d.remove("a"));
+        assertTrue(d.isEmpty());
+    }
+
+    @Test
+    void growsFarBeyondItsInitialSizeAndKeepsEverything() {
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1);
+        for (int i = 0; i < 100_000; i++) {
+            d.put(i, -i);
+        }
+        assertEquals(100_000, d.size());
+        for (int i = 0; i < 100_000; i++) {
+            assertEquals(-i, d.get(i));
+        }
+        for (int i = 0; i < 100_000; i += 2) {
+            d.remove(i);
+        }
+        assertEquals(50_000, d.size());
+        assertNull(d.get(0));
+        assertEquals(-1, d.get(1));
+    }
+
+    @Test
+    void putIfAbsentIsSetdefault() {
+        ConcurrentDict<String, String> d = new ConcurrentDict<>();
+        assertNull(d.putIfAbsent("k", "first"));
+        assertEquals("first", d.putIfAbsent("k", "second"));
+        assertEquals("first", d.get("k"));
+    }
+
+    @Test
+    void conditionalRemoveAndReplace() {
+        ConcurrentDict<String, String> d = new ConcurrentDict<>(Map.of("k", "v"));
+        assertFalse(d.remove("k", "other"));
+        assertFalse(d.replace("k", "other", "x"));
+        assertTrue(d.replace("k", "v", "w"));
+        assertEquals("w", d.replace("k", "z"));
+        assertNull(d.replace("absent", "z"));
+        assertFalse(d.containsKey("absent"));
+        assertTrue(d.remove("k", "z"));
+        assertTrue(d.isEmpty());
+    }
+
+    @Test
+    void computeFamilyFollowsTheMapContract() {
+        ConcurrentDict<String, Integer> d = new ConcurrentDict<>();
+        assertEquals(1, d.computeIfAbsent("a", k -> 1));
+        assertEquals(1, d.computeIfAbsent("a", k -> { throw new AssertionError("must not run"); }));
+        assertNull(d.computeIfAbsent("b", k -> null));
+        assertFalse(d.containsKey("b"));
+        assertEquals(11, d.computeIfPresent("a", (k, v) -> v + 10));
+        assertNull(d.computeIfPresent("zz", (k, v) -> 5));
+        assertNull(d.computeIfPresent("a", (k, v) -> null));
+        assertFalse(d.containsKey("a"));
+        assertEquals(3, d.compute("c", (k, v) -> v == null ? 3 : v + 1));
+        assertEquals(4, d.compute("c", (k, v) -> v == null ? 3 : v + 1));
+        assertNull(d.compute("c", (k, v) -> null));
+        assertFalse(d.containsKey("c"));
+        assertEquals(5, d.merge("m", 5, Integer::sum));
+        assertEquals(7, d.merge("m", 2, Integer::sum));
+        assertNull(d.merge("m", 1, (a, b) -> null));
+        assertFalse(d.containsKey("m"));
+    }
+
+    @Test
+    void aFunctionThatThrowsLeavesTheMapUnchanged() {
+        ConcurrentDict<String, Integer> d = new ConcurrentDict<>(Map.of("a", 1));
+        assertThrows(IllegalArgumentException.class, () -> d.compute("a", (k, v) -> { throw new IllegalArgumentException(); }));
+        assertEquals(1, d.get("a"));
+        assertThrows(IllegalArgumentException.class, () -> d.computeIfAbsent("b", k -> { throw new IllegalArgumentException(); }));
+        assertFalse(d.containsKey("b"));
+        d.put("c", 3); // the stripe is usable again
+        assertEquals(3, d.get("c"));
+    }
+
+    @Test
+    void recursiveUpdatesFromAFunctionAreDetected() {
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1);
+        // With one writer stripe group small enough, keys 0 and the same key certainly share a stripe.
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> d.computeIfAbsent(1, k -> d.put(1, 2)));
+        assertTrue(e.getMessage().contains("recursive update"), e.getMessage());
+        assertFalse(d.containsKey(1));
+        assertThrows(IllegalStateException.class, () -> d.compute(1, (k, v) -> d.merge(1, 1, Integer::sum)));
+    }
+
+    @Test
+    void nullsAreRejectedLikeConcurrentHashMap() {
+        ConcurrentDict<String, String> d = new ConcurrentDict<>();
+        assertThrows(NullPointerException.class, () -> d.put(null, "v"));
+        assertThrows(NullPointerException.class, () -> d.put("k", null));
+        assertThrows(NullPointerException.class, () -> d.get(null));
+        assertThrows(NullPointerException.class, () -> d.containsKey(null));
+        assertThrows(NullPointerException.class, () -> d.containsValue(null));
+        assertThrows(NullPointerException.class, () -> d.remove(null));
+        assertThrows(NullPointerException.class, () -> d.putIfAbsent("k", null));
+        assertThrows(NullPointerException.class, () -> d.merge("k", null, (a, b) -> a));
+        assertThrows(NullPointerException.class, () -> d.computeIfAbsent("k", null));
+        assertThrows(NullPointerException.class, () -> new ConcurrentDict<>((Map<String, String>) null));
+        Map<String, String> withNull = new HashMap<>();
+        withNull.put("k", null);
+        assertThrows(NullPointerException.class, () -> new ConcurrentDict<>(withNull));
+    }
+
+    @Test
+    void badConstructorArgumentsNameTheRule() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(0)).getMessage()
+                .contains("scaling: 0"));
+        assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(4, -1));
+    }
+
+    @Test
+    void equalsHashCodeAndToStringFollowTheMapContract() {
+        Map<Integer, String> reference = new HashMap<>();
+        ConcurrentDict<Integer, String> d = new ConcurrentDict<>();
+        for (int i = 0; i < 50; i++) {
+            reference.put(i, "v" + i);
+            d.put(i, "v" + i);
+        }
+        assertEquals(reference, d);
+        assertEquals(d, reference);
+        assertEquals(reference.hashCode(), d.hashCode());
+        assertEquals(new ConcurrentHashMap<>(reference), d);
+        d.put(50, "x");
+        assertNotEquals(reference, d);
+        assertEquals("{7=v7}", new ConcurrentDict<>(Map.of(7, "v7")).toString());
+    }
+
+    @Test
+    void snapshotIsAnIndependentPlainMap() {
+        ConcurrentDict<String, Integer> d = new ConcurrentDict<>(Map.of("a", 1, "b", 2));
+        Map<String, Integer> copy = d.snapshot();
+        assertEquals(Map.of("a", 1, "b", 2), copy);
+        assertTrue(copy instanceof HashMap);
+        d.put("c", 3);
+        assertFalse(copy.containsKey("c"));
+    }
+
+    @Test
+    void viewsAndIteratorsReadAndRemoveThrough() {
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>();
+        for (int i = 0; i < 100; i++) {
+            d.put(i, i * 10);
+        }
+        Set<Integer> keys = new HashSet<>(d.keySet());
+        assertEquals(100, keys.size());
+        long sum = 0;
+        for (int v : d.values()) {
+            sum += v;
+        }
+        assertEquals(49_500, sum);
+        for (Iterator<Integer> it = d.keySet().iterator(); it.hasNext(); ) {
+            if (it.next() % 2 == 0) {
+                it.remove();
+            }
+        }
+        assertEquals(50, d.size());
+        assertFalse(d.containsKey(0));
+        for (Map.Entry<Integer, Integer> e : d.entrySet()) {
+            e.setValue(-e.getKey());
+        }
+        assertEquals(-1, d.get(1));
+        assertTrue(d.entrySet().contains(Map.entry(1, -1)));
+        assertTrue(d.entrySet().remove(Map.entry(1, -1)));
+        assertFalse(d.containsKey(1));
+        assertTrue(d.keySet().remove(3));
+        assertTrue(d.values().contains(-5));
+        d.keySet().clear();
+        assertTrue(d.isEmpty());
+        Iterator<Integer> empty = d.keySet().iterator();
+        assertFalse(empty.hasNext());
+        assertThrows(java.util.NoSuchElementException.class, empty::next);
+        assertThrows(IllegalStateException.class, empty::remove);
+    }
+
+    @Test
+    void iterationNeverThrowsUnderModificationAndSeesEveryUntouchedEntryOnce() {
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(2);
+        for (int i = 0; i < 1000; i++) {
+            d.put(i, i);
+        }
+        Set<Integer> seen = new HashSet<>();
+        int added = 1000;
+        for (Map.Entry<Integer, Integer> e : d.entrySet()) {
+            assertTrue(seen.add(e.getKey()), "an entry came back twice: " + e.getKey());
+            if (added < 20_000) {     // bounded: new entries may be visited and add more
+                d.put(added, 0);      // grows the stripes (resizes) while iterating
+                d.put(added + 1, 0);
+                d.remove(added);      // and removes entries the iterator may or may not see
+                added += 2;
+            }
+        }
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(seen.contains(i), "missed key " + i + ", present from start to end");
+        }
+    }
+}

@@ -77,12 +77,13 @@ import java.util.function.Function;
  */
 public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
     private static final int MAX_STRIPES = 1 << 16;
+    private static final int STRIPE_MIX = 10;
     private static final int MIN_TABLE = 2;
     private static final int MAX_TABLE = 1 << 30;
     private static final VarHandle BIN = MethodHandles.arrayElementVarHandle(Node[].class);
 
     private final Stripe<K, V>[] stripes;
-    private final int stripeShift;
+    private final int stripeBits;
 
     private transient KeySet<K, V> keySet;
     private transient Values<K, V> values;
@@ -118,10 +119,10 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         }
         int n = tableSizeFor((int) Math.min(MAX_STRIPES, 4L * scaling));
         stripes = (Stripe<K, V>[]) new Stripe<?, ?>[n];
-        stripeShift = 32 - Integer.numberOfTrailingZeros(n);
+        stripeBits = Integer.numberOfTrailingZeros(n);
         int perStripe = tableSizeFor((int) Math.min(MAX_TABLE, (long) Math.ceil(initialCapacity / (double) n / 0.75)));
         for (int i = 0; i < n; i++) {
-            stripes[i] = new Stripe<>(Math.max(MIN_TABLE, perStripe));
+            stripes[i] = new Stripe<>(Math.max(MIN_TABLE, perStripe), Integer.numberOfTrailingZeros(n));
         }
     }
 
@@ -142,12 +143,11 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
 
     /** Spreads the key's hash: a multiplicative mix so that the top bits (stripe) and low bits (bin) both vary. */
     private static int spread(int h) {
-        h *= 0x9E3779B9;
         return h ^ (h >>> 16);
     }
 
     private Stripe<K, V> stripeFor(int h) {
-        return stripes[stripeShift == 32 ? 0 : h >>> stripeShift];
+        return stripes[(h ^ (h >>> STRIPE_MIX)) & (stripes.length - 1)];
     }
 
     @SuppressWarnings("unchecked")
@@ -173,7 +173,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     public V get(Object key) {
         int h = spread(Checks.requireNonNull(key, "key").hashCode());
         Node<K, V>[] tab = stripeFor(h).table; // linearization point
-        for (Node<K, V> e = binAcquire(tab, h & (tab.length - 1)); e != null; e = e.next) {
+        for (Node<K, V> e = binAcquire(tab, (h >>> stripeBits) & (tab.length - 1)); e != null; e = e.next) {
             if (e.hash == h) {
                 Object k = e.key;
                 if (k == key || key.equals(k)) {
@@ -544,7 +544,10 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         // Written on every update of this stripe: keep the next stripe's fields off this cache line.
         long p0, p1, p2, p3, p4, p5, p6, p7;
 
-        Stripe(int capacity) {
+        final int shift;
+
+        Stripe(int capacity, int shift) {
+            this.shift = shift;
             this.table = newTable(capacity);
             this.threshold = capacity - (capacity >>> 2);
         }
@@ -574,7 +577,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         /** Caller holds the monitor. */
         Node<K, V> find(int h, Object key) {
             Node<K, V>[] tab = table;
-            for (Node<K, V> e = tab[h & (tab.length - 1)]; e != null; e = e.next) {
+            for (Node<K, V> e = tab[(h >>> shift) & (tab.length - 1)]; e != null; e = e.next) {
                 if (e.hash == h) {
                     Object k = e.key;
                     if (k == key || key.equals(k)) {
@@ -588,7 +591,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         /** Inserts a new head node; caller holds the monitor and has checked the key is absent. */
         void insert(int h, K key, V value) {
             Node<K, V>[] tab = table;
-            int i = h & (tab.length - 1);
+            int i = (h >>> shift) & (tab.length - 1);
             setBinRelease(tab, i, new Node<>(h, key, value, tab[i])); // linearization point
             int c = count + 1;
             count = c;
@@ -617,7 +620,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         /** Unlinks key's node if its value matches {@code expected} (null: any). Caller holds the monitor. */
         V unlink(int h, Object key, Object expected) {
             Node<K, V>[] tab = table;
-            int i = h & (tab.length - 1);
+            int i = (h >>> shift) & (tab.length - 1);
             Node<K, V> pred = null;
             for (Node<K, V> e = tab[i]; e != null; pred = e, e = e.next) {
                 if (e.hash == h && (e.key == key || key.equals(e.key))) {
@@ -644,7 +647,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
             Node<K, V>[] tab = newTable(n);
             for (Node<K, V> bin : old) {
                 for (Node<K, V> e = bin; e != null; e = e.next) {
-                    int i = e.hash & (n - 1);
+                    int i = (e.hash >>> shift) & (n - 1);
                     tab[i] = new Node<>(e.hash, e.key, e.value, tab[i]);
                 }
             }

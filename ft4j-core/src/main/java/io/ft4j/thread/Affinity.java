@@ -103,17 +103,15 @@ public final class Affinity {
     public static Scope restrict(CpuSet cpus) {
         CpuSet previous = get();
         set(cpus);
-        return new Scope(Thread.currentThread(), previous);
+        return new Scope(previous);
     }
 
     /** A temporary affinity of the thread that opened it; {@link #close()} restores the one before. */
-    public static final class Scope implements AutoCloseable {
-        private final Thread owner;
+    public static final class Scope extends ThreadScope {
         private final CpuSet previous;
-        private boolean closed;
 
-        private Scope(Thread owner, CpuSet previous) {
-            this.owner = owner;
+        private Scope(CpuSet previous) {
+            super("affinity");
             this.previous = previous;
         }
 
@@ -122,19 +120,9 @@ public final class Affinity {
             return previous;
         }
 
-        /**
-         * Restores the previous CPU set. Idempotent.
-         *
-         * @throws IllegalStateException if called from another thread than the one that opened the scope
-         */
         @Override
-        public void close() {
-            Checks.requireState(Thread.currentThread() == owner,
-                    "an affinity scope must be closed by the thread that opened it (" + owner.getName() + ")");
-            if (!closed) {
-                closed = true;
-                set(previous);
-            }
+        void restore() {
+            set(previous);
         }
     }
 }

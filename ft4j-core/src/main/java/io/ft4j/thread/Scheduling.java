@@ -149,7 +149,7 @@ public final class Scheduling {
     public static Scope apply(SchedulingPolicy policy) {
         Settings saved = current();
         setPolicy(policy);
-        return new Scope(Thread.currentThread(), saved);
+        return new Scope(saved);
     }
 
     /**
@@ -162,17 +162,15 @@ public final class Scheduling {
         checkNice(nice);
         Settings saved = current();
         setNice(nice);
-        return new Scope(Thread.currentThread(), saved);
+        return new Scope(saved);
     }
 
     /** Temporary scheduling settings of the thread that opened it; {@link #close()} restores the ones before. */
-    public static final class Scope implements AutoCloseable {
-        private final Thread owner;
+    public static final class Scope extends ThreadScope {
         private final Settings saved;
-        private boolean closed;
 
-        private Scope(Thread owner, Settings saved) {
-            this.owner = owner;
+        private Scope(Settings saved) {
+            super("scheduling");
             this.saved = saved;
         }
 
@@ -181,19 +179,9 @@ public final class Scheduling {
             return saved;
         }
 
-        /**
-         * Restores the saved settings. Idempotent.
-         *
-         * @throws IllegalStateException if called from another thread than the one that opened the scope
-         */
         @Override
-        public void close() {
-            Checks.requireState(Thread.currentThread() == owner,
-                    "a scheduling scope must be closed by the thread that opened it (" + owner.getName() + ")");
-            if (!closed) {
-                closed = true;
-                restore(saved);
-            }
+        void restore() {
+            Scheduling.restore(saved);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ft4j.testing.Race;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -59,7 +60,7 @@ class AtomicFlagTest {
         for (int round = 0; round < 500; round++) {
             AtomicFlag f = new AtomicFlag();
             AtomicInt64 winners = new AtomicInt64();
-            AtomicInt64ConcurrencyTest.race(threads, t -> {
+            Race.race(threads, t -> {
                 if (!f.testAndSet()) {
                     winners.incr();
                 }

@@ -1,11 +1,8 @@
 package io.ft4j.atomic;
 
+import static io.ft4j.testing.Race.race;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,32 +13,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class AtomicInt64ConcurrencyTest {
     private static final int THREADS = 8;
-
-    /** Runs {@code body(threadIndex)} on THREADS threads released together, and rethrows any failure. */
-    static void race(int threads, IntConsumer body) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<Thread> all = new ArrayList<>();
-        Throwable[] failure = new Throwable[1];
-        for (int t = 0; t < threads; t++) {
-            int index = t;
-            all.add(Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                    body.accept(index);
-                } catch (Throwable e) {
-                    synchronized (failure) {
-                        failure[0] = e;
-                    }
-                }
-            }));
-        }
-        for (Thread thread : all) {
-            thread.join();
-        }
-        if (failure[0] != null) {
-            throw new AssertionError(failure[0]);
-        }
-    }
 
     @Test
     void incrDecrAndAddLoseNothing() throws Exception {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
+import io.ft4j.testing.Race;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -104,7 +105,7 @@ class AtomicReferenceTest {
         int perThread = 50_000;
         int threads = 8;
         AtomicReference<Node> head = new AtomicReference<>();
-        AtomicInt64ConcurrencyTest.race(threads, t -> {
+        Race.race(threads, t -> {
             for (int i = 0; i < perThread; i++) {
                 int v = i;
                 if ((i & 1) == 0) {
@@ -128,7 +129,7 @@ class AtomicReferenceTest {
         int threads = 4;
         Object[][] seen = new Object[threads][perThread];
         AtomicReference<Object> cell = new AtomicReference<>();
-        AtomicInt64ConcurrencyTest.race(threads, t -> {
+        Race.race(threads, t -> {
             for (int i = 0; i < perThread; i++) {
                 seen[t][i] = cell.exchange(new Object());
             }

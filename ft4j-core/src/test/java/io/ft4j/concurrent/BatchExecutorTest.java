@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.testing.Race;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +39,7 @@ class BatchExecutorTest {
             int threads = 8;
             int perThread = 100_000;
             long[][] got = new long[threads][perThread];
-            ConcurrentDictStressTest.race(threads, t -> {
+            Race.race(threads, t -> {
                 for (int i = 0; i < perThread; i++) {
                     got[t][i] = b.load();
                 }
@@ -71,7 +72,7 @@ class BatchExecutorTest {
             inside.decrementAndGet();
             return n;
         }, 4);
-        ConcurrentDictStressTest.race(8, t -> {
+        Race.race(8, t -> {
             for (int i = 0; i < 20_000; i++) {
                 b.load();
             }
@@ -130,7 +131,7 @@ class BatchExecutorTest {
         }, 16);
         Set<Long> got = ConcurrentHashMap.newKeySet();
         List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ConcurrentDictStressTest.race(4, t -> {
+        Race.race(4, t -> {
             while (true) {
                 try {
                     assertTrue(got.add(b.load()), "loaded twice");

@@ -1,5 +1,6 @@
 package io.ft4j.concurrent;
 
+import static io.ft4j.testing.Race.race;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,39 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** ft_utils' ConcurrentDict stress scenarios 1 to 4 (inventory 4.2), at higher counts than ft_utils runs them. */
 @Timeout(120)
 class ConcurrentDictStressTest {
-
-    static void race(int threads, IntConsumer body) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<Thread> all = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int index = t;
-            all.add(Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                    body.accept(index);
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }));
-        }
-        for (Thread thread : all) {
-            thread.join();
-        }
-        if (!failures.isEmpty()) {
-            AssertionError e = new AssertionError(failures.size() + " thread(s) failed");
-            failures.forEach(e::addSuppressed);
-            throw e;
-        }
-    }
 
     /** Scenario 1: int writers, string writers and insert-then-delete threads on one map. */
     @Test

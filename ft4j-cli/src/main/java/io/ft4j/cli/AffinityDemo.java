@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * workers sharing one CPU at nice 0 and nice 19 with the CPU time each got.
  */
 @Command(name = "affinity", mixinStandardHelpOptions = true,
-        description = "CPU topology, pinned workers and where they ran, nice 0 vs nice 19 on one CPU.")
+        description = "Topology, pinned workers, nice 0 vs nice 19 on one CPU.")
 final class AffinityDemo implements Callable<Integer> {
 
     @Option(names = {"-s", "--seconds"}, defaultValue = "2", paramLabel = "S",

@@ -15,8 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ft4j", mixinStandardHelpOptions = true, version = "ft4j 0.1.0-SNAPSHOT",
         description = "Fine-grained threading for Java: demos of what goes wrong between threads, and ft4j's tools for it.",
-        subcommands = {DemoCommand.class},
-        footer = {"", "Run every demo:  ft4j demo", "Run one demo:    ft4j demo <name> [options]   (ft4j demo <name> --help)"})
+        subcommands = {DemoCommand.class})
 public final class Ft4j implements Runnable {
     /** Exit code for bad usage (picocli's USAGE code). */
     static final int USAGE = 2;

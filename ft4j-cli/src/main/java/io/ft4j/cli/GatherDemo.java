@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * and every key before it have arrived.
  */
 @Command(name = "gather", mixinStandardHelpOptions = true,
-        description = "Producers finish out of order; ConcurrentGatheringIterator reads in order.")
+        description = "Producers finish out of order, the consumer reads in order.")
 final class GatherDemo implements Callable<Integer> {
 
     @Option(names = {"-n", "--items"}, defaultValue = "12", paramLabel = "N", description = "keys 0..N-1 (default: ${DEFAULT-VALUE})")

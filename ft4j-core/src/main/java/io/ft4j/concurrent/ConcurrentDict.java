@@ -52,12 +52,15 @@ import java.util.function.Function;
 /*
  * Design notes
  *
- * Algorithm. Keys are hashed (multiplicative, then folded) into one of a fixed power-of-two number of stripes by the
- * top bits, and into a bin of that stripe's table by the low bits. A stripe owns a chained hash table that grows by
- * doubling; it is written only under the stripe's monitor. Nodes have a final hash and key and volatile value and
- * next fields; a table's bins are read with acquire and written with release. This is the shape of JDK 7's
- * ConcurrentHashMap (Lea), with two changes: bins are unlinked in place (next is volatile) and a resize copies every
- * node into the new table rather than reusing tails, so a reader on the old table always sees a complete old chain.
+ * Algorithm. A key's hash is folded (h ^ h >>> 16, as ConcurrentHashMap does) and picks one of a fixed power-of-two
+ * number of stripes by its low bits (mixed with the bits from 10 up, so that keys aligned to a power of two still
+ * spread over stripes), and a bin of that stripe's table by the bits above the stripe bits, so that nearby keys land
+ * in nearby bins (a plain multiplicative mix measured 15-35% slower on lookups: it scatters them). A stripe owns a
+ * chained hash table that grows by doubling; it is written only under the stripe's monitor. Nodes have a final
+ * hash and key and volatile value and next fields; a table's bins are read with acquire and written with release.
+ * This is the shape of JDK 7's ConcurrentHashMap (Lea), with two changes: bins are unlinked in place (next is
+ * volatile) and a resize copies every node into the new table rather than reusing tails, so a reader on the old
+ * table always sees a complete old chain.
  *
  * Linearization points. get/containsKey: the volatile read of the stripe's table (the reader then sees that table's
  * chains as they were or later; any newer value it reads belongs to an overlapping write). put on an absent key: the
@@ -141,7 +144,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         return c <= 1 ? 1 : Integer.highestOneBit(c - 1) << 1;
     }
 
-    /** Spreads the key's hash: a multiplicative mix so that the top bits (stripe) and low bits (bin) both vary. */
+    /** Folds the high half of the key's hash into the low half, as ConcurrentHashMap does. */
     private static int spread(int h) {
         return h ^ (h >>> 16);
     }

@@ -27,6 +27,8 @@ import java.util.List;
  *       keeps no carrier thread busy while it waits. Because they run on another thread, such actions must not read
  *       the dead thread's thread-locals: capture what they need when registering.</li>
  * </ul>
+ * The watcher is a daemon virtual thread, so actions of a thread that is still alive when the JVM exits (the
+ * {@code main} thread among them) do not run: release process-lifetime resources with a shutdown hook instead.
  * Actions run in registration order, each at most once. One that throws is reported to the thread's uncaught
  * exception handler (or the default one) and the others still run.
  *

@@ -14,11 +14,12 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * A concurrent hash map with lock-free reads and lock-striped writes: ft_utils' {@code ConcurrentDict}, as a
+ * A concurrent hash map with lock-free reads and a lock per bin for writes: ft_utils' {@code ConcurrentDict}, as a
  * {@link ConcurrentMap}.
  *
  * <pre>{@code
@@ -32,18 +33,20 @@ import java.util.function.Function;
  * <p>Null keys and values are rejected with {@link NullPointerException}, as {@link
  * java.util.concurrent.ConcurrentHashMap} does. Every single-key operation, including {@code compute},
  * {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge}, {@code putIfAbsent} and the {@code replace} and
- * {@code remove} variants, is atomic; the functions they take run once, while the key's stripe is locked, so they must
- * be short and must not update this map (that throws {@link IllegalStateException} when detected).
+ * {@code remove} variants, is atomic; the functions they take run at most once (compute: exactly once), while the
+ * key's bin is locked, so they must be short and must not update this map. An update of the same bin from inside
+ * the function, or one that would have to move that bin, throws {@link IllegalStateException}; an update of another
+ * key is not detected and can deadlock against a thread doing the reverse, as with ConcurrentHashMap.
  *
- * <p><b>Scaling.</b> As in ft_utils, {@code scaling} is the number of threads expected to write at once; the map
- * keeps {@code 4 x scaling} (rounded up to a power of two) independent stripes, so that two writers rarely meet.
- * Being off by 2x costs little. Reads never lock.
+ * <p><b>Scaling.</b> ft_utils shards its dict into {@code scaling} independently locked parts. Here every bin is
+ * its own lock, so even a small map has {@code 4 x scaling} (rounded up to a power of two) independent write locks
+ * from the start; {@code scaling} is about how many threads write at once. Reads never lock.
  *
  * <p><b>Weak guarantees.</b> {@link #size()}, {@link #isEmpty()}, {@link #snapshot()}, {@link #clear()},
- * {@link #putAll(Map)}, {@code equals} and {@code hashCode} are not atomic across stripes: under concurrent updates
- * they reflect some interleaving of them. Iterators and the key, value and entry views are weakly consistent: they
- * never throw {@link java.util.ConcurrentModificationException}, return each entry at most once, return every entry
- * that was present when iteration began and not removed since, and may or may not reflect later changes.
+ * {@link #putAll(Map)}, {@code equals} and {@code hashCode} are not atomic: under concurrent updates they reflect
+ * some interleaving of them. Iterators and the key, value and entry views are weakly consistent: they never throw
+ * {@link java.util.ConcurrentModificationException}, return each entry at most once, return every entry that was
+ * present when iteration began and not removed since, and may or may not reflect later changes.
  * {@code Iterator.remove} removes the key; {@code Entry.setValue} writes through with {@code put}.
  *
  * @param <K> the key type
@@ -52,41 +55,69 @@ import java.util.function.Function;
 /*
  * Design notes
  *
- * Algorithm. A key's hash is folded (h ^ h >>> 16, as ConcurrentHashMap does) and picks one of a fixed power-of-two
- * number of stripes by its low bits (mixed with the bits from 10 up, so that keys aligned to a power of two still
- * spread over stripes), and a bin of that stripe's table by the bits above the stripe bits, so that nearby keys land
- * in nearby bins (a plain multiplicative mix measured 15-35% slower on lookups: it scatters them). A stripe owns a
- * chained hash table that grows by doubling; it is written only under the stripe's monitor. Nodes have a final
- * hash and key and volatile value and next fields; a table's bins are read with acquire and written with release.
- * This is the shape of JDK 7's ConcurrentHashMap (Lea), with two changes: bins are unlinked in place (next is
- * volatile) and a resize copies every node into the new table rather than reusing tails, so a reader on the old
- * table always sees a complete old chain.
+ * Algorithm. One power-of-two table of chained bins, the shape of JDK 8's ConcurrentHashMap (Lea), written anew
+ * with a simpler resize. A key's hash is folded (h ^ h >>> 16) and its low bits pick the bin, so small integer keys
+ * fill consecutive bins (lookups walk memory in order; a multiplicative mix measured 15-35% slower on get). An
+ * empty bin is filled by CAS; any other change to a bin happens under the monitor of the bin's first node, so two
+ * writers meet only when their keys share a bin. Nodes have a final hash and key and volatile value and next; bins
+ * are read with acquire and written with release or CAS. Readers take no lock and write nothing.
  *
- * Linearization points. get/containsKey: the volatile read of the stripe's table (the reader then sees that table's
- * chains as they were or later; any newer value it reads belongs to an overlapping write). put on an absent key: the
- * release store of the bin head; on a present key: the volatile write of the node's value. remove: the volatile
- * write that unlinks the node. compute/merge/putIfAbsent/replace: the same writes, under the stripe's monitor, so the
- * read-decide-write is one step.
+ * Resize. One thread at a time (a CAS-claimed flag) doubles the table: it moves each old bin, under that bin's lock,
+ * into bins i and i + n of the next table (copying the nodes in front of the bin's last same-side run and sharing
+ * that run), then leaves a Forward node in the old bin. Readers and writers that meet a Forward go on in the next
+ * table, so nobody waits for a resize, and writers into moved bins never disturb the resizer, which only writes
+ * next-table bins that no other old bin maps to. The resizer's progress is kept, so a resize that had to stop (see
+ * recursion below) is finished by the next thread that needs one. Threads do not help move bins: on the few cores
+ * this map targets, helping costs more in contention than it saves.
  *
- * Memory ordering. A value read by get() happens-after everything the writing thread did before put() (release
- * store or volatile write, matched by acquire/volatile reads on the read path). Size counts are volatile per stripe.
+ * Computations. compute/computeIfAbsent on an empty bin CAS a Reservation node in and hold its monitor while the
+ * function runs, so the bin is locked before the key exists. While a function runs, its bin's first node is marked
+ * "computing" (a plain field, read only by threads holding that node's monitor, that is by the same thread
+ * re-entering): any update or move of that bin by the same thread finds the mark and throws.
  *
- * Contention. Readers never write shared memory. Writers to different stripes share nothing (each stripe object is
- * padded at its end so that neighbours do not false-share); writers to one stripe serialize on its monitor, which
- * is a CAS when uncontended, and parks (never pins a virtual thread, JDK 24+) when contended.
+ * Size. A LongAdder: uncontended inserts CAS one base cell; contended ones spread over cells per thread. A resize is
+ * considered after inserts into occupied bins (see addCount: summing the cells is what threads inserting private
+ * keys must not do on every insert), against 3/4 of the table; keys that never collide, like small integers, fill
+ * the table once before it doubles.
  *
- * Known non-guarantees. No whole-map snapshot: multi-stripe operations take one stripe at a time (ft_utils'
- * "not thread consistent", made explicit).
+ * Linearization points. get/containsKey: the acquire read of the bin that holds the key, or of a bin without it.
+ * put on an absent key: the CAS or release store that links its node; on a present key: the volatile write of the
+ * node's value. remove: the release store or volatile write that unlinks the node. compute/merge/putIfAbsent/
+ * replace: the same writes, under the bin's monitor, so read-decide-write is one step.
+ *
+ * Memory ordering. A value read by get() happens-after everything the writing thread did before the write that
+ * stored it (release store, CAS or volatile write, matched by acquire or volatile reads on the read path).
+ *
+ * Known non-guarantees. No whole-map snapshot: size, iteration, clear and snapshot see bins one at a time
+ * (ft_utils' "not thread consistent", made explicit).
  */
 public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
-    private static final int MAX_STRIPES = 1 << 16;
-    private static final int STRIPE_MIX = 10;
+    static final int MOVED = -1;
+    static final int RESERVED = -2;
+    private static final int HASH_BITS = 0x7fffffff;
     private static final int MIN_TABLE = 2;
     private static final int MAX_TABLE = 1 << 30;
     private static final VarHandle BIN = MethodHandles.arrayElementVarHandle(Node[].class);
+    private static final VarHandle RESIZING;
 
-    private final Stripe<K, V>[] stripes;
-    private final int stripeBits;
+    static {
+        try {
+            RESIZING = MethodHandles.lookup().findVarHandle(ConcurrentDict.class, "resizing", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile Node<K, V>[] table;
+    /** The table being filled by a resize in progress, or null. */
+    private volatile Node<K, V>[] nextTable;
+    /** The count above which the table doubles. */
+    private volatile int threshold;
+    /** 1 while a thread moves bins; the claim that makes resizes one at a time. */
+    private volatile int resizing;
+    /** Bins below this index are still to be moved; guarded by the resizing claim. */
+    private int transferIndex;
+    private final LongAdder count = new LongAdder();
 
     private transient KeySet<K, V> keySet;
     private transient Values<K, V> values;
@@ -114,19 +145,15 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
      * @param initialCapacity how many entries to make room for; 0 or more
      * @throws IllegalArgumentException if {@code scaling < 1} or {@code initialCapacity < 0}
      */
-    @SuppressWarnings("unchecked")
     public ConcurrentDict(int scaling, int initialCapacity) {
         Checks.requirePositive(scaling, "scaling");
         if (initialCapacity < 0) {
             throw new IllegalArgumentException(Checks.badArgument("initialCapacity", initialCapacity, ">= 0"));
         }
-        int n = tableSizeFor((int) Math.min(MAX_STRIPES, 4L * scaling));
-        stripes = (Stripe<K, V>[]) new Stripe<?, ?>[n];
-        stripeBits = Integer.numberOfTrailingZeros(n);
-        int perStripe = tableSizeFor((int) Math.min(MAX_TABLE, (long) Math.ceil(initialCapacity / (double) n / 0.75)));
-        for (int i = 0; i < n; i++) {
-            stripes[i] = new Stripe<>(Math.max(MIN_TABLE, perStripe), Integer.numberOfTrailingZeros(n));
-        }
+        long forCapacity = (long) Math.ceil(initialCapacity / 0.75);
+        int n = tableSizeFor((int) Math.min(MAX_TABLE, Math.max(4L * scaling, Math.max(MIN_TABLE, forCapacity))));
+        table = newTable(n);
+        threshold = thresholdFor(n);
     }
 
     /**
@@ -144,22 +171,48 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         return c <= 1 ? 1 : Integer.highestOneBit(c - 1) << 1;
     }
 
-    /** Folds the high half of the key's hash into the low half, as ConcurrentHashMap does. */
-    private static int spread(int h) {
-        return h ^ (h >>> 16);
-    }
-
-    private Stripe<K, V> stripeFor(int h) {
-        return stripes[(h ^ (h >>> STRIPE_MIX)) & (stripes.length - 1)];
+    private static int thresholdFor(int n) {
+        return n >= MAX_TABLE ? Integer.MAX_VALUE : n - (n >>> 2);
     }
 
     @SuppressWarnings("unchecked")
-    private static <K, V> Node<K, V> binAcquire(Node<K, V>[] tab, int i) {
+    private static <K, V> Node<K, V>[] newTable(int n) {
+        return (Node<K, V>[]) new Node<?, ?>[n];
+    }
+
+    /** Folds the high half of the key's hash into the low half and clears the sign, which marks special nodes. */
+    private static int spread(int h) {
+        return (h ^ (h >>> 16)) & HASH_BITS;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> Node<K, V> tabAt(Node<K, V>[] tab, int i) {
         return (Node<K, V>) BIN.getAcquire(tab, i);
     }
 
-    private static <K, V> void setBinRelease(Node<K, V>[] tab, int i, Node<K, V> node) {
+    private static <K, V> boolean casTabAt(Node<K, V>[] tab, int i, Node<K, V> expected, Node<K, V> node) {
+        return BIN.compareAndSet(tab, i, expected, node);
+    }
+
+    private static <K, V> void setTabAt(Node<K, V>[] tab, int i, Node<K, V> node) {
         BIN.setRelease(tab, i, node);
+    }
+
+    private static <K, V> Node<K, V>[] forwarded(Node<K, V> f) {
+        return ((Forward<K, V>) f).nextTable;
+    }
+
+    /** Caller holds {@code f}'s monitor and has checked that f still heads its bin. */
+    private static void checkNotComputing(Node<?, ?> f) {
+        if (f.computing) {
+            throw new IllegalStateException("recursive update: a function given to compute, computeIfAbsent, "
+                    + "computeIfPresent or merge must not update this map");
+        }
+    }
+
+    private static boolean matches(Node<?, ?> e, int h, Object key) {
+        Object k;
+        return e.hash == h && ((k = e.key) == key || key.equals(k));
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -175,16 +228,26 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     @Override
     public V get(Object key) {
         int h = spread(Checks.requireNonNull(key, "key").hashCode());
-        Node<K, V>[] tab = stripeFor(h).table; // linearization point
-        for (Node<K, V> e = binAcquire(tab, (h >>> stripeBits) & (tab.length - 1)); e != null; e = e.next) {
-            if (e.hash == h) {
-                Object k = e.key;
-                if (k == key || key.equals(k)) {
-                    return e.value;
+        Node<K, V>[] tab = table;
+        outer:
+        for (;;) {
+            for (Node<K, V> e = tabAt(tab, h & (tab.length - 1)); e != null; e = e.next) { // linearization point
+                int eh = e.hash;
+                if (eh == h) {
+                    Object k = e.key;
+                    if (k == key || key.equals(k)) {
+                        return e.value;
+                    }
+                } else if (eh < 0) {
+                    if (eh == MOVED) {
+                        tab = forwarded(e);
+                        continue outer;
+                    }
+                    return null; // a reservation: the key is being computed, not yet present
                 }
             }
+            return null;
         }
-        return null;
     }
 
     @Override
@@ -213,48 +276,49 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     @Override
     public boolean containsValue(Object value) {
         Checks.requireNonNull(value, "value");
-        for (Stripe<K, V> s : stripes) {
-            Node<K, V>[] tab = s.table;
-            for (int i = 0; i < tab.length; i++) {
-                for (Node<K, V> e = binAcquire(tab, i); e != null; e = e.next) {
-                    V v = e.value;
-                    if (v == value || value.equals(v)) {
-                        return true;
-                    }
-                }
+        for (Walker<K, V, V> it = new Walker<>(this) {
+            @Override
+            public V next() {
+                return nextNode().value;
+            }
+        }; it.hasNext(); ) {
+            V v = it.next();
+            if (v == value || value.equals(v)) {
+                return true;
             }
         }
         return false;
     }
 
     /**
-     * The sum of the stripes' counts: exact when no write is in progress, otherwise some value the map held
-     * or is about to hold; not an atomic snapshot.
+     * The number of entries: exact when no write is in progress, otherwise some value the map held or is about to
+     * hold; not an atomic snapshot.
      *
      * @return the number of entries, at most {@link Integer#MAX_VALUE}
      */
     @Override
     public int size() {
-        long n = 0;
-        for (Stripe<K, V> s : stripes) {
-            n += s.count;
-        }
-        return (int) Math.min(n, Integer.MAX_VALUE);
+        return (int) Math.min(mappingCount(), Integer.MAX_VALUE);
     }
 
-    /** @return whether every stripe is empty (not an atomic snapshot) */
+    /**
+     * The number of entries as a long, for maps that may hold more than {@link Integer#MAX_VALUE}; as weak as
+     * {@link #size()}.
+     *
+     * @return the number of entries
+     */
+    public long mappingCount() {
+        return Math.max(0L, count.sum());
+    }
+
+    /** @return whether the map holds no entry (as weak as {@link #size()}) */
     @Override
     public boolean isEmpty() {
-        for (Stripe<K, V> s : stripes) {
-            if (s.count != 0) {
-                return false;
-            }
-        }
-        return true;
+        return count.sum() <= 0L;
     }
 
     // -----------------------------------------------------------------------------------------------------------
-    // Single-key writes: under the stripe's monitor
+    // Single-key writes: CAS into an empty bin, otherwise under the monitor of the bin's first node
 
     /**
      * @throws NullPointerException if {@code key} or {@code value} is null
@@ -279,20 +343,56 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         Checks.requireNonNull(key, "key");
         Checks.requireNonNull(value, "value");
         int h = spread(key.hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            Node<K, V> e = s.find(h, key);
-            if (e != null) {
-                V old = e.value;
-                if (!onlyIfAbsent) {
-                    e.value = value; // linearization point: the volatile write
+        int binCount;
+        Node<K, V>[] tab = table;
+        for (;;) {
+            int i = h & (tab.length - 1);
+            Node<K, V> f = tabAt(tab, i);
+            if (f == null) {
+                if (casTabAt(tab, i, null, new Node<>(h, key, value, null))) { // linearization point
+                    binCount = 0;
+                    break;
                 }
+                continue;
+            }
+            int fh = f.hash;
+            if (fh == MOVED) {
+                tab = forwarded(f);
+                continue;
+            }
+            if (onlyIfAbsent && matches(f, h, key)) {
+                return f.value; // present at this read: nothing to lock
+            }
+            V old = null;
+            synchronized (f) {
+                if (tabAt(tab, i) != f) {
+                    continue; // the bin changed hands (a removal, a move or a finished reservation): retry
+                }
+                checkNotComputing(f);
+                binCount = 1;
+                for (Node<K, V> e = f;; binCount++) {
+                    if (matches(e, h, key)) {
+                        old = e.value;
+                        if (!onlyIfAbsent) {
+                            e.value = value; // linearization point: the volatile write
+                        }
+                        break;
+                    }
+                    Node<K, V> next = e.next;
+                    if (next == null) {
+                        e.next = new Node<>(h, key, value, null); // linearization point
+                        break;
+                    }
+                    e = next;
+                }
+            }
+            if (old != null) {
                 return old;
             }
-            s.insert(h, key, value);
-            return null;
+            break;
         }
+        addCount(1, binCount, h);
+        return null;
     }
 
     /**
@@ -303,12 +403,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
      */
     @Override
     public V remove(Object key) {
-        int h = spread(Checks.requireNonNull(key, "key").hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            return s.unlink(h, key, null);
-        }
+        return replaceNode(Checks.requireNonNull(key, "key"), null, null);
     }
 
     /**
@@ -316,13 +411,9 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
      */
     @Override
     public boolean remove(Object key, Object value) {
+        Checks.requireNonNull(key, "key");
         Checks.requireNonNull(value, "value");
-        int h = spread(Checks.requireNonNull(key, "key").hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            return s.unlink(h, key, value) != null;
-        }
+        return replaceNode(key, null, value) != null;
     }
 
     /**
@@ -333,17 +424,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         Checks.requireNonNull(key, "key");
         Checks.requireNonNull(oldValue, "oldValue");
         Checks.requireNonNull(newValue, "newValue");
-        int h = spread(key.hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            Node<K, V> e = s.find(h, key);
-            if (e != null && (e.value == oldValue || e.value.equals(oldValue))) {
-                e.value = newValue;
-                return true;
-            }
-            return false;
-        }
+        return replaceNode(key, newValue, oldValue) != null;
     }
 
     /**
@@ -353,100 +434,285 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     public V replace(K key, V value) {
         Checks.requireNonNull(key, "key");
         Checks.requireNonNull(value, "value");
+        return replaceNode(key, value, null);
+    }
+
+    /**
+     * Replaces key's value with {@code value}, or removes the key if {@code value} is null, provided the current value
+     * equals {@code expected} (null: any).
+     *
+     * @return the value before, or null if the key was absent or did not match
+     */
+    private V replaceNode(Object key, V value, Object expected) {
         int h = spread(key.hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            Node<K, V> e = s.find(h, key);
-            if (e == null) {
+        Node<K, V>[] tab = table;
+        for (;;) {
+            int i = h & (tab.length - 1);
+            Node<K, V> f = tabAt(tab, i);
+            if (f == null) {
                 return null;
             }
-            V old = e.value;
-            e.value = value;
+            if (f.hash == MOVED) {
+                tab = forwarded(f);
+                continue;
+            }
+            V old = null;
+            boolean removed = false;
+            synchronized (f) {
+                if (tabAt(tab, i) != f) {
+                    continue;
+                }
+                checkNotComputing(f);
+                for (Node<K, V> e = f, pred = null; e != null; pred = e, e = e.next) {
+                    if (matches(e, h, key)) {
+                        V ev = e.value;
+                        if (expected == null || expected == ev || expected.equals(ev)) {
+                            old = ev;
+                            if (value != null) {
+                                e.value = value; // linearization point
+                            } else {
+                                removed = true;
+                                unlink(tab, i, pred, e); // linearization point
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+            if (removed) {
+                addCount(-1, -1, 0);
+            }
             return old;
         }
     }
 
-    /**
-     * Atomic: the function runs at most once, with the stripe locked, and only if the key is absent.
-     *
-     * @throws NullPointerException if {@code key} or {@code mappingFunction} is null
-     * @throws IllegalStateException if the function updates this map
-     */
-    @Override
-    public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-        Checks.requireNonNull(mappingFunction, "mappingFunction");
-        V present = get(key); // no lock when the key is there: the common case
-        if (present != null) {
-            return present;
-        }
-        int h = spread(key.hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            Node<K, V> e = s.find(h, key);
-            if (e != null) {
-                return e.value;
-            }
-            V v = s.call(() -> mappingFunction.apply(key));
-            if (v != null) {
-                s.insert(h, key, v);
-            }
-            return v;
+    /** Caller holds the bin's monitor; {@code pred} is e's predecessor, or null if e heads the bin. */
+    private static <K, V> void unlink(Node<K, V>[] tab, int i, Node<K, V> pred, Node<K, V> e) {
+        if (pred == null) {
+            setTabAt(tab, i, e.next);
+        } else {
+            pred.next = e.next;
         }
     }
 
     /**
-     * Atomic: the function runs at most once, with the stripe locked, and only if the key is present.
+     * Atomic: the function runs at most once, with the key's bin locked, and only if the key is absent.
+     *
+     * @throws NullPointerException if {@code key} or {@code mappingFunction} is null
+     * @throws IllegalStateException if the function updates this map's same bin
+     */
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+        Checks.requireNonNull(key, "key");
+        Checks.requireNonNull(mappingFunction, "mappingFunction");
+        int h = spread(key.hashCode());
+        Node<K, V>[] tab = table;
+        V val;
+        int binCount;
+        for (;;) {
+            int i = h & (tab.length - 1);
+            Node<K, V> f = tabAt(tab, i);
+            if (f == null) {
+                Reservation<K, V> r = new Reservation<>();
+                synchronized (r) {
+                    if (!casTabAt(tab, i, null, r)) {
+                        continue;
+                    }
+                    Node<K, V> node = null;
+                    r.computing = true;
+                    try {
+                        val = mappingFunction.apply(key);
+                        if (val != null) {
+                            node = new Node<>(h, key, val, null);
+                        }
+                    } finally {
+                        r.computing = false;
+                        setTabAt(tab, i, node); // linearization point (a null function result: no change)
+                    }
+                }
+                binCount = 0;
+                break;
+            }
+            if (f.hash == MOVED) {
+                tab = forwarded(f);
+                continue;
+            }
+            for (Node<K, V> e = f; e != null; e = e.next) {
+                if (matches(e, h, key)) {
+                    return e.value; // present: no lock, the common case
+                }
+            }
+            boolean added = false;
+            synchronized (f) {
+                if (tabAt(tab, i) != f) {
+                    continue;
+                }
+                checkNotComputing(f);
+                binCount = 1;
+                for (Node<K, V> e = f;; binCount++) {
+                    if (matches(e, h, key)) {
+                        return e.value;
+                    }
+                    if (e.next == null) {
+                        f.computing = true;
+                        try {
+                            val = mappingFunction.apply(key);
+                        } finally {
+                            f.computing = false;
+                        }
+                        if (val != null) {
+                            e.next = new Node<>(h, key, val, null); // linearization point
+                            added = true;
+                        }
+                        break;
+                    }
+                    e = e.next;
+                }
+            }
+            if (!added) {
+                return null;
+            }
+            break;
+        }
+        if (val != null) {
+            addCount(1, binCount, h);
+        }
+        return val;
+    }
+
+    /**
+     * Atomic: the function runs at most once, with the key's bin locked, and only if the key is present.
      *
      * @throws NullPointerException if {@code key} or {@code remappingFunction} is null
-     * @throws IllegalStateException if the function updates this map
+     * @throws IllegalStateException if the function updates this map's same bin
      */
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
         Checks.requireNonNull(key, "key");
         Checks.requireNonNull(remappingFunction, "remappingFunction");
         int h = spread(key.hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            Node<K, V> e = s.find(h, key);
-            if (e == null) {
+        Node<K, V>[] tab = table;
+        for (;;) {
+            int i = h & (tab.length - 1);
+            Node<K, V> f = tabAt(tab, i);
+            if (f == null) {
                 return null;
             }
-            V old = e.value;
-            V v = s.call(() -> remappingFunction.apply(key, old));
-            return s.settle(h, key, e, v);
+            if (f.hash == MOVED) {
+                tab = forwarded(f);
+                continue;
+            }
+            V val = null;
+            boolean removed = false;
+            synchronized (f) {
+                if (tabAt(tab, i) != f) {
+                    continue;
+                }
+                checkNotComputing(f);
+                for (Node<K, V> e = f, pred = null; e != null; pred = e, e = e.next) {
+                    if (matches(e, h, key)) {
+                        val = apply(f, remappingFunction, key, e.value);
+                        if (val != null) {
+                            e.value = val;
+                        } else {
+                            removed = true;
+                            unlink(tab, i, pred, e);
+                        }
+                        break;
+                    }
+                }
+            }
+            if (removed) {
+                addCount(-1, -1, 0);
+            }
+            return val;
         }
     }
 
     /**
-     * Atomic: the function runs exactly once, with the stripe locked.
+     * Atomic: the function runs exactly once, with the key's bin locked.
      *
      * @throws NullPointerException if {@code key} or {@code remappingFunction} is null
-     * @throws IllegalStateException if the function updates this map
+     * @throws IllegalStateException if the function updates this map's same bin
      */
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
         Checks.requireNonNull(key, "key");
         Checks.requireNonNull(remappingFunction, "remappingFunction");
         int h = spread(key.hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            Node<K, V> e = s.find(h, key);
-            V old = e == null ? null : e.value;
-            V v = s.call(() -> remappingFunction.apply(key, old));
-            return s.settle(h, key, e, v);
+        Node<K, V>[] tab = table;
+        V val = null;
+        int delta = 0;
+        int binCount;
+        for (;;) {
+            int i = h & (tab.length - 1);
+            Node<K, V> f = tabAt(tab, i);
+            if (f == null) {
+                Reservation<K, V> r = new Reservation<>();
+                synchronized (r) {
+                    if (!casTabAt(tab, i, null, r)) {
+                        continue;
+                    }
+                    Node<K, V> node = null;
+                    try {
+                        val = apply(r, remappingFunction, key, null);
+                        if (val != null) {
+                            node = new Node<>(h, key, val, null);
+                            delta = 1;
+                        }
+                    } finally {
+                        setTabAt(tab, i, node);
+                    }
+                }
+                binCount = 0;
+                break;
+            }
+            if (f.hash == MOVED) {
+                tab = forwarded(f);
+                continue;
+            }
+            synchronized (f) {
+                if (tabAt(tab, i) != f) {
+                    continue;
+                }
+                checkNotComputing(f);
+                binCount = 1;
+                for (Node<K, V> e = f, pred = null;; binCount++) {
+                    if (matches(e, h, key)) {
+                        val = apply(f, remappingFunction, key, e.value);
+                        if (val != null) {
+                            e.value = val;
+                        } else {
+                            delta = -1;
+                            unlink(tab, i, pred, e);
+                        }
+                        break;
+                    }
+                    pred = e;
+                    if ((e = e.next) == null) {
+                        val = apply(f, remappingFunction, key, null);
+                        if (val != null) {
+                            delta = 1;
+                            pred.next = new Node<>(h, key, val, null);
+                        }
+                        break;
+                    }
+                }
+            }
+            break;
         }
+        if (delta != 0) {
+            addCount(delta, binCount, h);
+        }
+        return val;
     }
 
     /**
      * Atomic: inserts {@code value} if absent, otherwise stores {@code function(old, value)} (removing the key if that
-     * is null); the function runs at most once, with the stripe locked.
+     * is null); the function runs at most once, with the key's bin locked.
      *
      * @throws NullPointerException if any argument is null
-     * @throws IllegalStateException if the function updates this map
+     * @throws IllegalStateException if the function updates this map's same bin
      */
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
@@ -454,51 +720,226 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         Checks.requireNonNull(value, "value");
         Checks.requireNonNull(remappingFunction, "remappingFunction");
         int h = spread(key.hashCode());
-        Stripe<K, V> s = stripeFor(h);
-        synchronized (s) {
-            s.checkNotComputing();
-            Node<K, V> e = s.find(h, key);
-            if (e == null) {
-                s.insert(h, key, value);
-                return value;
+        Node<K, V>[] tab = table;
+        V val;
+        int delta = 0;
+        int binCount;
+        for (;;) {
+            int i = h & (tab.length - 1);
+            Node<K, V> f = tabAt(tab, i);
+            if (f == null) {
+                if (casTabAt(tab, i, null, new Node<>(h, key, value, null))) {
+                    val = value;
+                    delta = 1;
+                    binCount = 0;
+                    break;
+                }
+                continue;
             }
-            V old = e.value;
-            V v = s.call(() -> remappingFunction.apply(old, value));
-            return s.settle(h, key, e, v);
+            if (f.hash == MOVED) {
+                tab = forwarded(f);
+                continue;
+            }
+            synchronized (f) {
+                if (tabAt(tab, i) != f) {
+                    continue;
+                }
+                checkNotComputing(f);
+                binCount = 1;
+                for (Node<K, V> e = f, pred = null;; binCount++) {
+                    if (matches(e, h, key)) {
+                        V old = e.value;
+                        f.computing = true;
+                        try {
+                            val = remappingFunction.apply(old, value);
+                        } finally {
+                            f.computing = false;
+                        }
+                        if (val != null) {
+                            e.value = val;
+                        } else {
+                            delta = -1;
+                            unlink(tab, i, pred, e);
+                        }
+                        break;
+                    }
+                    pred = e;
+                    if ((e = e.next) == null) {
+                        val = value;
+                        delta = 1;
+                        pred.next = new Node<>(h, key, value, null);
+                        break;
+                    }
+                }
+            }
+            break;
+        }
+        if (delta != 0) {
+            addCount(delta, binCount, h);
+        }
+        return val;
+    }
+
+    /** Runs a user function with its bin marked, so that a same-thread update of the bin is refused. */
+    private static <K, V> V apply(Node<K, V> lockedHead, BiFunction<? super K, ? super V, ? extends V> function,
+                                  K key, V old) {
+        lockedHead.computing = true;
+        try {
+            return function.apply(key, old);
+        } finally {
+            lockedHead.computing = false;
         }
     }
 
     // -----------------------------------------------------------------------------------------------------------
-    // Whole-map operations: one stripe at a time
+    // Size and resize
 
-    /** Removes every entry, one stripe at a time (each stripe atomically; not the map as a whole). */
-    @Override
-    public void clear() {
-        for (Stripe<K, V> s : stripes) {
-            synchronized (s) {
-                s.checkNotComputing();
-                s.clear();
-            }
+    /**
+     * Adds {@code delta} to the count and, after some inserts into occupied bins, doubles the table if the count is
+     * past the threshold. Summing reads every thread's counter cell, which other cores keep writing, so it is kept
+     * off the common path: every insert behind two or more nodes sums, but one behind a single node sums only for
+     * one hash in 16. Keys that spread perfectly (small integers) first collide at load 1, and then 16 inserts
+     * later at most the table doubles.
+     */
+    private void addCount(long delta, int binCount, int h) {
+        count.add(delta);
+        if ((binCount >= 2 || (binCount == 1 && (h & 15) == 0)) && count.sum() > threshold) {
+            resize();
         }
     }
 
     /**
-     * Copies the entries into a new {@link HashMap}: ft_utils' {@code as_dict}. Each stripe is copied under its lock,
-     * so the copy is consistent per stripe, not across the whole map.
+     * Doubles the table, or finishes a doubling that a recursive update interrupted. Returns at once if another
+     * thread is resizing: it will finish, and until then everyone reads and writes through the Forward nodes.
+     */
+    private void resize() {
+        if (!RESIZING.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        try {
+            Node<K, V>[] tab = table;
+            Node<K, V>[] next = nextTable;
+            int n = tab.length;
+            if (next == null) {
+                if (n >= MAX_TABLE || count.sum() <= threshold) {
+                    return; // someone else just doubled it
+                }
+                next = newTable(n << 1);
+                nextTable = next;
+                transferIndex = n;
+            }
+            Forward<K, V> fwd = new Forward<>(next);
+            for (int i = transferIndex - 1; i >= 0; i--) {
+                transferIndex = i + 1;
+                transfer(tab, next, i, fwd);
+            }
+            transferIndex = 0;
+            threshold = thresholdFor(next.length);
+            table = next;
+            nextTable = null;
+        } finally {
+            RESIZING.setRelease(this, 0);
+        }
+    }
+
+    /** Moves bin i of {@code tab} into bins i and i + n of {@code next}, then forwards it. */
+    private static <K, V> void transfer(Node<K, V>[] tab, Node<K, V>[] next, int i, Forward<K, V> fwd) {
+        int n = tab.length;
+        for (;;) {
+            Node<K, V> f = tabAt(tab, i);
+            if (f == null) {
+                if (casTabAt(tab, i, null, fwd)) {
+                    return;
+                }
+                continue;
+            }
+            synchronized (f) {
+                if (tabAt(tab, i) != f) {
+                    continue;
+                }
+                checkNotComputing(f); // only this thread can have marked it: a function updating the map
+                int runBit = f.hash & n;
+                Node<K, V> lastRun = f;
+                for (Node<K, V> p = f.next; p != null; p = p.next) {
+                    int b = p.hash & n;
+                    if (b != runBit) {
+                        runBit = b;
+                        lastRun = p;
+                    }
+                }
+                Node<K, V> lo = runBit == 0 ? lastRun : null;
+                Node<K, V> hi = runBit == 0 ? null : lastRun;
+                for (Node<K, V> p = f; p != lastRun; p = p.next) {
+                    if ((p.hash & n) == 0) {
+                        lo = new Node<>(p.hash, p.key, p.value, lo);
+                    } else {
+                        hi = new Node<>(p.hash, p.key, p.value, hi);
+                    }
+                }
+                setTabAt(next, i, lo);
+                setTabAt(next, i + n, hi);
+                setTabAt(tab, i, fwd);
+                return;
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Whole-map operations: one bin at a time
+
+    /** Removes every entry, one bin at a time (each bin atomically; not the map as a whole). */
+    @Override
+    public void clear() {
+        Node<K, V>[] tab = table;
+        for (int i = 0; i < tab.length; i++) {
+            clearBin(tab, i);
+        }
+    }
+
+    private void clearBin(Node<K, V>[] tab, int i) {
+        for (;;) {
+            Node<K, V> f = tabAt(tab, i);
+            if (f == null) {
+                return;
+            }
+            if (f.hash == MOVED) {
+                Node<K, V>[] next = forwarded(f);
+                clearBin(next, i);
+                clearBin(next, i + tab.length);
+                return;
+            }
+            long removed = 0;
+            synchronized (f) {
+                if (tabAt(tab, i) != f) {
+                    continue;
+                }
+                checkNotComputing(f);
+                for (Node<K, V> e = f; e != null; e = e.next) {
+                    removed++;
+                }
+                setTabAt(tab, i, null);
+            }
+            addCount(-removed, -1, 0);
+            return;
+        }
+    }
+
+    /**
+     * Copies the entries into a new {@link HashMap}: ft_utils' {@code as_dict}. The copy is weakly consistent, like
+     * iteration: every entry present throughout the copy is in it.
      *
      * @return a new, independent map
      */
     public Map<K, V> snapshot() {
         HashMap<K, V> copy = HashMap.newHashMap(size());
-        for (Stripe<K, V> s : stripes) {
-            synchronized (s) {
-                Node<K, V>[] tab = s.table;
-                for (Node<K, V> bin : tab) {
-                    for (Node<K, V> e = bin; e != null; e = e.next) {
-                        copy.put(e.key, e.value);
-                    }
-                }
+        for (Walker<K, V, Node<K, V>> it = new Walker<>(this) {
+            @Override
+            public Node<K, V> next() {
+                return nextNode();
             }
+        }; it.hasNext(); ) {
+            Node<K, V> e = it.next();
+            copy.put(e.key, e.value);
         }
         return copy;
     }
@@ -523,12 +964,16 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
 
     // -----------------------------------------------------------------------------------------------------------
 
-    /** A chain node. Hash and key never change; value and next are volatile for lock-free readers. */
-    static final class Node<K, V> {
+    /**
+     * A chain node. Hash and key never change; value and next are volatile for lock-free readers. {@code computing}
+     * is written and read only under this node's monitor (12 + 4 x 4 + 1 bytes: still one 32-byte object).
+     */
+    static class Node<K, V> {
         final int hash;
         final K key;
         volatile V value;
         volatile Node<K, V> next;
+        boolean computing;
 
         Node(int hash, K key, V value, Node<K, V> next) {
             this.hash = hash;
@@ -538,157 +983,85 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         }
     }
 
-    /** One stripe: a chained table written only under this object's monitor. */
-    static final class Stripe<K, V> {
-        volatile Node<K, V>[] table;
-        volatile int count;
-        int threshold;
-        boolean computing;
-        // Written on every update of this stripe: keep the next stripe's fields off this cache line.
-        long p0, p1, p2, p3, p4, p5, p6, p7;
+    /** Left in a moved bin: the bin's entries are in {@code nextTable}, at the same index and at index + n. */
+    static final class Forward<K, V> extends Node<K, V> {
+        final Node<K, V>[] nextTable;
 
-        final int shift;
-
-        Stripe(int capacity, int shift) {
-            this.shift = shift;
-            this.table = newTable(capacity);
-            this.threshold = capacity - (capacity >>> 2);
-        }
-
-        @SuppressWarnings("unchecked")
-        private static <K, V> Node<K, V>[] newTable(int n) {
-            return (Node<K, V>[]) new Node<?, ?>[n];
-        }
-
-        void checkNotComputing() {
-            if (computing) {
-                throw new IllegalStateException("recursive update: a function given to compute, computeIfAbsent, "
-                        + "computeIfPresent or merge must not update this map");
-            }
-        }
-
-        /** Runs a user function with recursion detection. Caller holds the monitor. */
-        <R> R call(java.util.function.Supplier<R> function) {
-            computing = true;
-            try {
-                return function.get();
-            } finally {
-                computing = false;
-            }
-        }
-
-        /** Caller holds the monitor. */
-        Node<K, V> find(int h, Object key) {
-            Node<K, V>[] tab = table;
-            for (Node<K, V> e = tab[(h >>> shift) & (tab.length - 1)]; e != null; e = e.next) {
-                if (e.hash == h) {
-                    Object k = e.key;
-                    if (k == key || key.equals(k)) {
-                        return e;
-                    }
-                }
-            }
-            return null;
-        }
-
-        /** Inserts a new head node; caller holds the monitor and has checked the key is absent. */
-        void insert(int h, K key, V value) {
-            Node<K, V>[] tab = table;
-            int i = (h >>> shift) & (tab.length - 1);
-            setBinRelease(tab, i, new Node<>(h, key, value, tab[i])); // linearization point
-            int c = count + 1;
-            count = c;
-            if (c > threshold && tab.length < MAX_TABLE) {
-                resize();
-            }
-        }
-
-        /**
-         * Stores the result of a remapping function for key (whose node is {@code e}, or null if absent): null removes.
-         * Caller holds the monitor.
-         */
-        V settle(int h, K key, Node<K, V> e, V v) {
-            if (v == null) {
-                if (e != null) {
-                    unlink(h, key, null);
-                }
-            } else if (e != null) {
-                e.value = v;
-            } else {
-                insert(h, key, v);
-            }
-            return v;
-        }
-
-        /** Unlinks key's node if its value matches {@code expected} (null: any). Caller holds the monitor. */
-        V unlink(int h, Object key, Object expected) {
-            Node<K, V>[] tab = table;
-            int i = (h >>> shift) & (tab.length - 1);
-            Node<K, V> pred = null;
-            for (Node<K, V> e = tab[i]; e != null; pred = e, e = e.next) {
-                if (e.hash == h && (e.key == key || key.equals(e.key))) {
-                    V v = e.value;
-                    if (expected != null && v != expected && !expected.equals(v)) {
-                        return null;
-                    }
-                    if (pred == null) {
-                        setBinRelease(tab, i, e.next); // linearization point
-                    } else {
-                        pred.next = e.next; // linearization point
-                    }
-                    count = count - 1;
-                    return v;
-                }
-            }
-            return null;
-        }
-
-        /** Doubles the table, copying every node so that readers of the old table keep intact chains. */
-        private void resize() {
-            Node<K, V>[] old = table;
-            int n = old.length << 1;
-            Node<K, V>[] tab = newTable(n);
-            for (Node<K, V> bin : old) {
-                for (Node<K, V> e = bin; e != null; e = e.next) {
-                    int i = (e.hash >>> shift) & (n - 1);
-                    tab[i] = new Node<>(e.hash, e.key, e.value, tab[i]);
-                }
-            }
-            table = tab; // publishes the copies (volatile write)
-            threshold = n - (n >>> 2);
-        }
-
-        void clear() {
-            table = newTable(MIN_TABLE);
-            threshold = MIN_TABLE - (MIN_TABLE >>> 2);
-            count = 0;
+        Forward(Node<K, V>[] nextTable) {
+            super(MOVED, null, null, null);
+            this.nextTable = nextTable;
         }
     }
 
-    /** Walks stripes, then bins, then chains; one table snapshot per stripe. */
+    /** Holds an empty bin, locked, while a compute function decides whether the key gets a value. */
+    static final class Reservation<K, V> extends Node<K, V> {
+        Reservation() {
+            super(RESERVED, null, null, null);
+        }
+    }
+
+    /**
+     * Walks the table bin by bin; a forwarded bin is walked in the next table (its two halves), so a resize in
+     * progress neither hides nor repeats entries.
+     */
     abstract static class Walker<K, V, T> implements Iterator<T> {
         final ConcurrentDict<K, V> map;
-        private int stripe = -1;
-        private Node<K, V>[] tab;
-        private int bin;
+        private final Node<K, V>[] base;
+        private int index;
+        private Node<K, V>[][] pendingTables;
+        private int[] pendingIndexes;
+        private int pending;
         private Node<K, V> next;
         private Node<K, V> last;
 
         Walker(ConcurrentDict<K, V> map) {
             this.map = map;
+            this.base = map.table;
             advance();
+        }
+
+        private void push(Node<K, V>[] tab, int i) {
+            if (pendingTables == null) {
+                pendingTables = newTables(8);
+                pendingIndexes = new int[8];
+            } else if (pending == pendingIndexes.length) {
+                pendingTables = java.util.Arrays.copyOf(pendingTables, pending * 2);
+                pendingIndexes = java.util.Arrays.copyOf(pendingIndexes, pending * 2);
+            }
+            pendingTables[pending] = tab;
+            pendingIndexes[pending++] = i;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <K, V> Node<K, V>[][] newTables(int n) {
+            return (Node<K, V>[][]) new Node<?, ?>[n][];
         }
 
         private void advance() {
             Node<K, V> e = next == null ? null : next.next;
             while (e == null) {
-                if (tab != null && bin < tab.length) {
-                    e = binAcquire(tab, bin++);
-                } else if (stripe + 1 < map.stripes.length) {
-                    tab = map.stripes[++stripe].table;
-                    bin = 0;
+                Node<K, V>[] tab;
+                int i;
+                if (pending > 0) {
+                    tab = pendingTables[--pending];
+                    i = pendingIndexes[pending];
+                    pendingTables[pending] = null;
+                } else if (index < base.length) {
+                    tab = base;
+                    i = index++;
                 } else {
                     break;
+                }
+                Node<K, V> f = tabAt(tab, i);
+                if (f == null) {
+                    continue;
+                }
+                if (f.hash == MOVED) {
+                    Node<K, V>[] nt = forwarded(f);
+                    push(nt, i + tab.length);
+                    push(nt, i);
+                } else if (f.hash >= 0) {
+                    e = f;
                 }
             }
             next = e;

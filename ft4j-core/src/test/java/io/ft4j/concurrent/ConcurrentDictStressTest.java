@@ -193,4 +193,43 @@ class ConcurrentDictStressTest {
         assertEquals(copy.size(), d.size());
         assertFalse(d.containsKey(-65));
     }
+
+    /** Iterators that run while the table doubles see every stable key exactly once, whichever table it is in. */
+    @Test
+    void iterationDuringResizesSeesStableKeysOnce() throws Exception {
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1, 0);
+        for (int i = 0; i < 64; i++) {
+            d.put(-1 - i, i);
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        race(2, t -> {
+            if (t == 0) {
+                for (int round = 0; round < 20; round++) {
+                    for (int i = 0; i < 20_000; i++) {
+                        d.put(i, i); // from a small table: every round passes through several resizes
+                    }
+                    d.clear();
+                    for (int i = 0; i < 64; i++) {
+                        d.put(-1 - i, i);
+                    }
+                }
+                done.set(true);
+            } else {
+                int passes = 0;
+                while (!done.get() || passes < 100) {
+                    int[] seen = new int[64];
+                    for (Integer k : d.keySet()) {
+                        if (k < 0) {
+                            seen[-1 - k]++;
+                        }
+                    }
+                    for (int i = 0; i < 64; i++) {
+                        assertTrue(seen[i] <= 1, "key " + (-1 - i) + " seen " + seen[i] + " times in one pass");
+                    }
+                    passes++;
+                }
+            }
+        });
+        assertEquals(64, d.size()); // the last round ends with a clear and the stable keys
+    }
 }

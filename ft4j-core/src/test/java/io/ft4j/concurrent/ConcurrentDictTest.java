@@ -227,4 +227,35 @@ class ConcurrentDictTest {
             assertTrue(seen.contains(i), "missed key " + i + ", present from start to end");
         }
     }
+
+    /**
+     * A function that inserts another key can push the map past its threshold; the resize it starts must stop at the
+     * bin the function holds (moving it would lose the function's result), throw, and be finished by a later insert.
+     */
+    @Test
+    void aResizeStoppedByARecursiveUpdateIsFinishedLater() {
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1, 0); // 4 bins, doubles past 3 entries
+        for (int k : new int[] {0, 4, 1, 5}) {
+            d.put(k, k); // bins 0 and 1 hold two keys each; no insert went behind two nodes, so no resize yet
+        }
+        // Key 8 goes behind 0 and 4 in bin 0; the nested put of 9 goes behind 1 and 5 and starts a resize, which
+        // moves bins 3, 2 and 1 and then meets bin 0, locked by this very computation.
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> d.computeIfAbsent(8, k -> d.put(9, 9)));
+        assertTrue(e.getMessage().contains("recursive update"), e.getMessage());
+        assertEquals(Map.of(0, 0, 4, 4, 1, 1, 5, 5, 9, 9), d.snapshot(), "half-moved table reads as one map");
+        assertEquals(Set.of(0, 1, 4, 5, 9), new HashSet<>(d.keySet()));
+        for (int k = 10; k < 200; k++) {
+            d.put(k, k); // inserts into moved and unmoved bins, then finishes the resize and grows on
+        }
+        assertEquals(195, d.size());
+        for (int k = 0; k < 200; k++) {
+            boolean present = k >= 10 || Set.of(0, 1, 4, 5, 9).contains(k);
+            assertEquals(present ? (Integer) k : null, d.get(k), "key " + k);
+        }
+        assertEquals(195, new HashSet<>(d.values()).size());
+        d.clear();
+        assertTrue(d.isEmpty());
+        assertEquals(Map.of(), d.snapshot());
+    }
 }

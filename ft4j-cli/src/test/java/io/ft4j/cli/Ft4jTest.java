@@ -77,6 +77,22 @@ class Ft4jTest {
     }
 
     @Test
+    void queueDemoAccountsForEveryElementInBothShutdowns() {
+        assertEquals(0, run("demo", "queue", "--items", "20000", "--producers", "2", "--consumers", "3"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("40,000 put, 40,000 taken"), text);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("accepted ([\\d,]+) = taken ([\\d,]+) \\+ handed back by shutdownNow ([\\d,]+)").matcher(text);
+        assertTrue(m.find(), text);
+        long accepted = Long.parseLong(m.group(1).replace(",", ""));
+        long taken = Long.parseLong(m.group(2).replace(",", ""));
+        long back = Long.parseLong(m.group(3).replace(",", ""));
+        assertTrue(accepted >= 100_000, text);
+        assertEquals(accepted, taken + back, text);
+        assertTrue(text.contains("Every accepted element was taken once or handed back."), text);
+    }
+
+    @Test
     void badOptionsGetOneLineAndExitCode2() {
         for (String[] args : new String[][] {
                 {"demo", "race", "--bogus"},
@@ -85,6 +101,7 @@ class Ft4jTest {
                 {"demo", "nosuchdemo"},
                 {"demo", "affinity", "--seconds", "-1"},
                 {"demo", "gather", "--items", "0"},
+                {"demo", "queue", "--consumers", "0"},
                 {"--nope"}}) {
             StringWriter e = new StringWriter();
             int code = Ft4j.run(new PrintWriter(new StringWriter()), new PrintWriter(e), args);

@@ -1,0 +1,745 @@
+package io.ft4j.concurrent;
+
+import io.ft4j.internal.util.Checks;
+import io.ft4j.internal.wait.Waiters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.AbstractQueue;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An unbounded or bounded multi-producer multi-consumer FIFO queue with blocking, timeouts and shutdown: ft_utils'
+ * {@code ConcurrentQueue}, as a {@link BlockingQueue}.
+ *
+ * <pre>{@code
+ * ConcurrentQueue<Job> q = ConcurrentQueue.<Job>builder().capacity(10_000).waitStrategy(WaitStrategy.SPINNING).build();
+ * q.put(job);                               // blocks while full
+ * Job next = q.take();                      // blocks while empty; ShutDownException once shut down and drained
+ * q.shutdown();                             // refuse new jobs, let consumers finish the rest
+ * List<Job> left = q.shutdownNow();         // or: stop now, and get back what was not taken
+ * }</pre>
+ *
+ * <p><b>Shutdown</b> follows Python 3.13's {@code queue.Queue}: after {@link #shutdown()} every insertion throws
+ * {@link ShutDownException}, consumers still take what is queued, and once it is empty every blocked or later
+ * {@code take}/timed {@code poll} throws ShutDownException. After {@link #shutdownNow()} consumers get nothing more
+ * and the elements not taken are returned. <b>Nothing accepted is lost:</b> every element whose insertion returned
+ * normally is taken exactly once or returned by shutdownNow exactly once; an insertion that races a shutdown either
+ * returns normally (and the element is in the queue) or throws (and it is not). {@link #poison(Throwable)} is
+ * shutdownNow with a cause, ft_utils' "failed" queue: a producer that cannot go on tells the consumers why, and they
+ * get the cause in their ShutDownException instead of waiting for elements that will never come.
+ *
+ * <p><b>Timeouts</b> are deadlines: a wake-up that finds nothing does not restart the clock. A consumer that times
+ * out leaves nothing behind (ft_utils leaves a placeholder element; here a waiting consumer holds no claim on the
+ * queue), so sizes stay exact.
+ *
+ * <p><b>Ordering.</b> FIFO in the order producers claimed their slots (a fetch-and-add): an element whose offer
+ * returned before another's began is taken first. A bounded queue counts a place as used from the moment a producer
+ * claims it until the consumer that took its element returns, so an {@code offer} may find the queue full while a
+ * take is still in progress ({@link java.util.concurrent.ArrayBlockingQueue} decides fullness under a lock and does
+ * not; JCTools' array queues do the same as this one). {@link #size()} is exact when no operation is in progress;
+ * iterators are weakly consistent and support {@code remove}. Null elements are rejected.
+ *
+ * @param <E> the element type
+ */
+/*
+ * Design notes
+ *
+ * Algorithm. A linked list of array segments, each with its own enqueue and dequeue index (the fetch-and-add array
+ * queue of Ramalhete and Correia, also the idea behind LCRQ and JCTools' xadd queues), written anew with blocking and
+ * shutdown. A producer takes a slot index with getAndAdd on the tail segment's enqueue index and CASes its element
+ * into that slot; a consumer takes an index on the head segment with getAndAdd and swaps TAKEN into the slot. Indexes
+ * never contend by retrying (a fetch-and-add always succeeds), unlike a CAS-on-index array queue. When a consumer
+ * reaches a slot before its producer wrote it, its swap finds null and leaves TAKEN: the producer's CAS then fails and
+ * it takes a new slot. So a consumer never waits on one producer (no head-of-line blocking, which ft_utils' ticket
+ * queue has), and blocking needs no claim: a consumer that finds the queue empty waits on the notEmpty waiters
+ * (internal/wait), holding no slot. A full segment is followed by a new one, linked by CAS; the head moves on when a
+ * segment is used up, and the garbage collector reclaims it.
+ *
+ * Out-of-turn removal (remove(Object), Iterator.remove, a producer taking its element back at shutdown, peek claiming
+ * an unwritten slot) CASes REMOVED into the slot and counts a hole; the consumer that reaches it uncounts it. size()
+ * is (tail position - head position - holes).
+ *
+ * Linearization points. offer: the CAS that stores the element. poll that returns an element: its getAndAdd on the
+ * dequeue index when the element was already stored, otherwise the producer's store; poll that returns null: the
+ * read of the enqueue index that shows the head segment empty, with no next segment. peek: the read of the slot it
+ * returns. Capacity (bounded queues): a permit counter, taken before the store and given back after the swap.
+ *
+ * Shutdown. The state is checked on entry and again after the element is stored: if the queue was shut down in
+ * between, the producer CASes its own element out (REMOVED) and throws. The CAS and the consumers' swaps decide
+ * ownership of the slot, so the element is either taken (by a consumer or by shutdownNow's drain) or refused, never
+ * both or neither.
+ *
+ * Memory ordering. Everything a producer did before offer happens-before everything the consumer that takes the
+ * element does after (the CAS store and the swap are volatile accesses on the same slot).
+ *
+ * Contention. The enqueue index, the dequeue index and the permit counter sit 128 bytes apart in padded long arrays,
+ * so producers and consumers do not false-share. A producer pays one volatile read of the waiter stack after its
+ * store; it signals only when a consumer is parked.
+ */
+public final class ConcurrentQueue<E> extends AbstractQueue<E> implements BlockingQueue<E> {
+    private static final int RUNNING = 0;
+    private static final int SHUTDOWN = 1;
+    private static final int STOPPED = 2;
+
+    /** In a slot: its element was consumed, or a consumer claimed the slot before any element arrived. */
+    private static final Object TAKEN = new Object();
+    /** In a slot: its element, or the slot itself, was removed out of turn; counted in {@code holes}. */
+    private static final Object REMOVED = new Object();
+
+    /** Index counters sit 16 longs (128 bytes) from each other and from the array's ends. */
+    private static final int ENQ = 16;
+    private static final int DEQ = 32;
+    private static final int COUNTERS = 48;
+
+    private static final int MIN_SEGMENT = 256;
+    private static final int MAX_SEGMENT = 1 << 14;
+
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+    private static final VarHandle STATE;
+    private static final VarHandle HOLES;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(ConcurrentQueue.class, "head", Segment.class);
+            TAIL = l.findVarHandle(ConcurrentQueue.class, "tail", Segment.class);
+            STATE = l.findVarHandle(ConcurrentQueue.class, "state", int.class);
+            HOLES = l.findVarHandle(ConcurrentQueue.class, "holes", long.class);
+            NEXT = l.findVarHandle(Segment.class, "next", Segment.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile Segment<E> head;
+    private volatile Segment<E> tail;
+    private volatile int state;
+    private volatile Throwable cause;
+    private volatile long holes;
+    private final int segmentLength;
+    /** Integer.MAX_VALUE when unbounded. */
+    private final int capacity;
+    /** Bounded queues only: free[ENQ] is the number of free places. */
+    private final long[] free;
+    private final Waiters notEmpty = new Waiters();
+    private final Waiters notFull = new Waiters();
+    private final int spins;
+    private final int yields;
+
+    /** Creates an unbounded queue that waits by {@link WaitStrategy#BLOCKING}, scaled for the number of CPUs. */
+    public ConcurrentQueue() {
+        this(segmentLengthFor(Runtime.getRuntime().availableProcessors()), Integer.MAX_VALUE, WaitStrategy.BLOCKING);
+    }
+
+    private static int segmentLengthFor(int scaling) {
+        return Math.clamp(Integer.highestOneBit(scaling) * 128L, MIN_SEGMENT, MAX_SEGMENT);
+    }
+
+    /** Any segment length of 1 or more: tests use tiny segments to put segment hand-overs under the model checker. */
+    ConcurrentQueue(int segmentLength, int capacity, WaitStrategy strategy) {
+        this.segmentLength = segmentLength;
+        this.capacity = capacity;
+        this.free = capacity == Integer.MAX_VALUE ? null : new long[COUNTERS];
+        if (free != null) {
+            free[ENQ] = capacity;
+        }
+        this.spins = strategy.spins;
+        this.yields = strategy.yields;
+        Segment<E> s = new Segment<>(0, segmentLength);
+        this.head = s;
+        this.tail = s;
+    }
+
+    /**
+     * @param <E> the element type
+     * @return a builder for a queue with a non-default scaling, capacity or wait strategy
+     */
+    public static <E> Builder<E> builder() {
+        return new Builder<>();
+    }
+
+    /** Configures a {@link ConcurrentQueue}. Not thread-safe; reusable. */
+    public static final class Builder<E> {
+        private int scaling = Runtime.getRuntime().availableProcessors();
+        private int capacity = Integer.MAX_VALUE;
+        private WaitStrategy waitStrategy = WaitStrategy.BLOCKING;
+
+        Builder() {}
+
+        /**
+         * @param scaling about how many threads use the queue at once (ft_utils' meaning); longer segments for more
+         *     threads, so that segment hand-overs stay rare. Default: the number of CPUs
+         * @return this builder
+         * @throws IllegalArgumentException if {@code scaling < 1}
+         */
+        public Builder<E> scaling(int scaling) {
+            this.scaling = Checks.requirePositive(scaling, "scaling");
+            return this;
+        }
+
+        /**
+         * @param capacity the most elements the queue holds; {@code put} blocks and {@code offer} fails beyond it.
+         *     Default: unbounded
+         * @return this builder
+         * @throws IllegalArgumentException if {@code capacity < 1}
+         */
+        public Builder<E> capacity(int capacity) {
+            this.capacity = Checks.requirePositive(capacity, "capacity");
+            return this;
+        }
+
+        /**
+         * @param waitStrategy how blocked threads wait. Default: {@link WaitStrategy#BLOCKING}
+         * @return this builder
+         * @throws NullPointerException if {@code waitStrategy} is null
+         */
+        public Builder<E> waitStrategy(WaitStrategy waitStrategy) {
+            this.waitStrategy = Checks.requireNonNull(waitStrategy, "waitStrategy");
+            return this;
+        }
+
+        /** @return a new, empty queue */
+        public ConcurrentQueue<E> build() {
+            return new ConcurrentQueue<>(segmentLengthFor(scaling), capacity, waitStrategy);
+        }
+    }
+
+    /** A run of slots with its own enqueue and dequeue index (padded apart in {@code idx}). */
+    static final class Segment<E> {
+        final long id;
+        final Object[] items;
+        final long[] idx = new long[COUNTERS];
+        volatile Segment<E> next;
+
+        Segment(long id, int length) {
+            this.id = id;
+            this.items = new Object[length];
+        }
+
+        long enq() {
+            return (long) COUNTER.getVolatile(idx, ENQ);
+        }
+
+        long deq() {
+            return (long) COUNTER.getVolatile(idx, DEQ);
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Insertion
+
+    /**
+     * Inserts {@code e} if there is room; never blocks.
+     *
+     * @return true if inserted, false if the queue is bounded and full
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the queue was shut down
+     */
+    @Override
+    public boolean offer(E e) {
+        Checks.requireNonNull(e, "e");
+        checkAccepting();
+        if (free != null && !takePermit()) {
+            return false;
+        }
+        enqueue(e);
+        return true;
+    }
+
+    /**
+     * Inserts {@code e}, waiting for room if the queue is bounded and full.
+     *
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the queue was shut down, before or while waiting
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public void put(E e) throws InterruptedException {
+        offerWaiting(e, false, 0L);
+    }
+
+    /**
+     * Inserts {@code e}, waiting up to the timeout for room if the queue is bounded and full.
+     *
+     * @return true if inserted, false if the timeout passed first
+     * @throws NullPointerException if {@code e} or {@code unit} is null
+     * @throws ShutDownException if the queue was shut down, before or while waiting
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
+        Checks.requireNonNull(unit, "unit");
+        return offerWaiting(e, true, deadline(timeout, unit));
+    }
+
+    private boolean offerWaiting(E e, boolean timed, long deadline) throws InterruptedException {
+        Checks.requireNonNull(e, "e");
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        for (;;) {
+            if (offer(e)) {
+                return true;
+            }
+            if (!notFull.await(this::roomOrStopped, spins, yields, timed, deadline)) {
+                return false;
+            }
+        }
+    }
+
+    private boolean roomOrStopped() {
+        return (long) COUNTER.getVolatile(free, ENQ) > 0L || state != RUNNING;
+    }
+
+    private void checkAccepting() {
+        if (state != RUNNING) {
+            throw new ShutDownException("queue is shut down: it accepts no more elements "
+                    + "(check isShutdown() before producing, or create a new queue)", cause);
+        }
+    }
+
+    private boolean takePermit() {
+        for (;;) {
+            long f = (long) COUNTER.getVolatile(free, ENQ);
+            if (f <= 0L) {
+                return false;
+            }
+            if (COUNTER.compareAndSet(free, ENQ, f, f - 1L)) {
+                return true;
+            }
+        }
+    }
+
+    private void givePermit() {
+        if (free != null) {
+            COUNTER.getAndAdd(free, ENQ, 1L);
+            if (notFull.hasWaiters()) {
+                notFull.signal();
+            }
+        }
+    }
+
+    private void enqueue(E e) {
+        for (;;) {
+            Segment<E> t = tail;
+            long i = (long) COUNTER.getAndAdd(t.idx, ENQ, 1L);
+            if (i < segmentLength) {
+                if (SLOT.compareAndSet(t.items, (int) i, null, e)) { // linearization point
+                    settle(t, (int) i, e);
+                    return;
+                }
+                continue; // a consumer claimed the slot first: take another
+            }
+            Segment<E> next = t.next;
+            if (next == null) {
+                Segment<E> s = new Segment<>(t.id + 1, segmentLength);
+                s.items[0] = e;
+                s.idx[ENQ] = 1L; // both published by the CAS below
+                if (NEXT.compareAndSet(t, null, s)) { // linearization point
+                    TAIL.compareAndSet(this, t, s);
+                    settle(s, 0, e);
+                    return;
+                }
+                next = t.next;
+            }
+            TAIL.compareAndSet(this, t, next);
+        }
+    }
+
+    /** After the store: take the element back if a shutdown came in between, otherwise wake a consumer. */
+    private void settle(Segment<E> s, int i, E e) {
+        if (state != RUNNING && SLOT.compareAndSet(s.items, i, e, REMOVED)) {
+            HOLES.getAndAdd(this, 1L);
+            givePermit();
+            checkAccepting(); // throws
+        }
+        if (notEmpty.hasWaiters()) {
+            notEmpty.signal();
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Removal
+
+    /**
+     * Takes the head element if there is one; never blocks.
+     *
+     * @return the head element, or null if the queue is empty or was stopped by shutdownNow
+     */
+    @Override
+    public E poll() {
+        return state == STOPPED ? null : dequeue();
+    }
+
+    /**
+     * Takes the head element, waiting for one.
+     *
+     * @throws ShutDownException once the queue is shut down and empty, or stopped (the cause, if poisoned)
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public E take() throws InterruptedException {
+        return pollWaiting(false, 0L);
+    }
+
+    /**
+     * Takes the head element, waiting up to the timeout (a deadline) for one.
+     *
+     * @return the head element, or null if the timeout passed first
+     * @throws NullPointerException if {@code unit} is null
+     * @throws ShutDownException once the queue is shut down and empty, or stopped
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+        Checks.requireNonNull(unit, "unit");
+        return pollWaiting(true, deadline(timeout, unit));
+    }
+
+    private E pollWaiting(boolean timed, long deadline) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        for (;;) {
+            E e = poll();
+            if (e != null) {
+                return e;
+            }
+            int s = state;
+            if (s != RUNNING) {
+                // An element stored before the shutdown may have landed after our poll: look once more.
+                if (s == SHUTDOWN && (e = dequeue()) != null) {
+                    return e;
+                }
+                throw new ShutDownException("queue is shut down and has no more elements", cause);
+            }
+            if (!notEmpty.await(this::elementOrStopped, spins, yields, timed, deadline)) {
+                return null;
+            }
+        }
+    }
+
+    private boolean elementOrStopped() {
+        if (state != RUNNING) {
+            return true;
+        }
+        Segment<E> h = head;
+        long d = h.deq();
+        return d < segmentLength ? d < h.enq() : h.next != null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private E dequeue() {
+        for (;;) {
+            Segment<E> h = head;
+            long d = h.deq();
+            if (d >= segmentLength) {
+                Segment<E> next = h.next;
+                if (next == null) {
+                    return null;
+                }
+                HEAD.compareAndSet(this, h, next);
+                continue;
+            }
+            if (d >= h.enq()) {
+                return null; // linearization point of an empty poll (a full segment has enq >= its length)
+            }
+            long i = (long) COUNTER.getAndAdd(h.idx, DEQ, 1L);
+            if (i >= segmentLength) {
+                continue;
+            }
+            Object item = SLOT.getAndSet(h.items, (int) i, TAKEN);
+            if (item == null || item == TAKEN) {
+                continue; // claimed before its producer stored: the producer takes another slot
+            }
+            if (item == REMOVED) {
+                HOLES.getAndAdd(this, -1L);
+                continue;
+            }
+            givePermit();
+            return (E) item;
+        }
+    }
+
+    /**
+     * Returns the head element without taking it.
+     *
+     * @return the head element, or null if the queue is empty or was stopped
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public E peek() {
+        if (state == STOPPED) {
+            return null;
+        }
+        for (Segment<E> s = head; s != null; s = s.next) {
+            long i = s.deq();
+            // The bound is read again at every step: an element stored behind slots that emptied meanwhile is the
+            // head now, and the final read that shows no slot left is where an empty peek takes effect.
+            for (; i < Math.min(s.enq(), segmentLength); i++) {
+                Object item = closeGap(s, (int) i);
+                if (item != TAKEN && item != REMOVED) {
+                    return (E) item; // linearization point
+                }
+            }
+            if (i < segmentLength) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads a slot below the enqueue index; if its producer took it but has not stored yet, closes it (REMOVED), so
+     * that the producer takes a later slot. A reader that skipped such a slot and went on to later elements would
+     * otherwise see them ahead of an element that is then stored in front of them: not FIFO, not linearizable.
+     */
+    private Object closeGap(Segment<E> s, int i) {
+        Object item = SLOT.getVolatile(s.items, i);
+        if (item == null) {
+            if (SLOT.compareAndSet(s.items, i, null, REMOVED)) {
+                HOLES.getAndAdd(this, 1L);
+                return REMOVED;
+            }
+            item = SLOT.getVolatile(s.items, i);
+        }
+        return item;
+    }
+
+    /**
+     * Removes one element equal to {@code o}, wherever it is in the queue.
+     *
+     * @return whether an element was removed
+     */
+    @Override
+    public boolean remove(Object o) {
+        if (o == null) {
+            return false;
+        }
+        for (Itr it = new Itr(true); it.hasNext(); ) {
+            if (o.equals(it.next()) && it.removeLast()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Moves up to every available element into {@code c}; elements are taken one at a time, so a concurrent
+     * consumer may take some of them first.
+     *
+     * @throws NullPointerException if {@code c} is null
+     * @throws IllegalArgumentException if {@code c} is this queue
+     */
+    @Override
+    public int drainTo(Collection<? super E> c) {
+        return drainTo(c, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @throws NullPointerException if {@code c} is null
+     * @throws IllegalArgumentException if {@code c} is this queue
+     */
+    @Override
+    public int drainTo(Collection<? super E> c, int maxElements) {
+        Checks.requireNonNull(c, "c");
+        if (c == this) {
+            throw new IllegalArgumentException("c: this queue (expected: another collection)");
+        }
+        int n = 0;
+        for (E e; n < maxElements && (e = poll()) != null; n++) {
+            c.add(e);
+        }
+        return n;
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Shutdown
+
+    /**
+     * Refuses new elements from now on; consumers take what is queued, then get {@link ShutDownException}. Wakes every
+     * blocked producer (which throws) and consumer (which takes or throws). Idempotent.
+     */
+    public void shutdown() {
+        STATE.compareAndSet(this, RUNNING, SHUTDOWN);
+        notEmpty.signalAll();
+        notFull.signalAll();
+    }
+
+    /**
+     * Stops the queue now: new elements are refused, consumers get {@link ShutDownException} (or null from
+     * {@link #poll()}), and the elements not yet taken are returned.
+     *
+     * @return the elements no consumer took, in queue order; each accepted element is either taken or in this list
+     */
+    public List<E> shutdownNow() {
+        state = STOPPED;
+        notEmpty.signalAll();
+        notFull.signalAll();
+        List<E> rest = new ArrayList<>();
+        for (E e; (e = dequeue()) != null; ) {
+            rest.add(e);
+        }
+        return rest;
+    }
+
+    /**
+     * Stops the queue because a producer failed: {@link #shutdownNow()}, and every consumer's ShutDownException
+     * carries {@code cause}. ft_utils marks such a queue "failed"; here the failure is the producer's to report.
+     *
+     * @param cause why production stopped
+     * @return the elements no consumer took
+     * @throws NullPointerException if {@code cause} is null
+     */
+    public List<E> poison(Throwable cause) {
+        this.cause = Checks.requireNonNull(cause, "cause");
+        return shutdownNow();
+    }
+
+    /** @return whether {@link #shutdown()}, {@link #shutdownNow()} or {@link #poison} was called */
+    public boolean isShutdown() {
+        return state != RUNNING;
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Size and iteration
+
+    /**
+     * @return the number of elements; exact when no operation is in progress, otherwise some value between the
+     *     sizes before and after the operations in progress
+     */
+    @Override
+    public int size() {
+        if (free != null) {
+            return (int) Math.clamp(capacity - (long) COUNTER.getVolatile(free, ENQ), 0L, capacity);
+        }
+        Segment<E> h = head;
+        long headPos = h.id * segmentLength + Math.min(h.deq(), segmentLength);
+        Segment<E> t = tail;
+        long tailPos = t.id * segmentLength + Math.min(t.enq(), segmentLength);
+        return (int) Math.clamp(tailPos - headPos - holes, 0L, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return peek() == null;
+    }
+
+    /**
+     * A momentary estimate, like {@link #size()}: a producer takes its place before it stores its element, and a
+     * consumer gives its place back after it took one, so during those operations this may differ from
+     * capacity minus the elements there.
+     *
+     * @return the free places of a bounded queue, or {@link Integer#MAX_VALUE} if unbounded
+     */
+    @Override
+    public int remainingCapacity() {
+        return free == null ? Integer.MAX_VALUE : (int) Math.max(0L, (long) COUNTER.getVolatile(free, ENQ));
+    }
+
+    /**
+     * A weakly consistent iterator: never throws {@link java.util.ConcurrentModificationException}, returns elements in
+     * queue order, each at most once, including every element present throughout the iteration. {@code remove()}
+     * removes the element returned last, if no consumer took it meanwhile.
+     */
+    @Override
+    public Iterator<E> iterator() {
+        return new Itr(false);
+    }
+
+    /** Iterator.remove that says whether it removed (false: a consumer took the element first). */
+    boolean removeReturned(Iterator<E> it) {
+        return ((Itr) it).removeLast();
+    }
+
+    private final class Itr implements Iterator<E> {
+        private Segment<E> seg = head;
+        private long index = seg.deq();
+        private Segment<E> nextSeg;
+        private int nextIndex;
+        private E nextItem;
+        private Segment<E> lastSeg;
+        private int lastIndex;
+        private E lastItem;
+        /** Close the slots of producers that have not stored yet (remove(Object) must, to be linearizable). */
+        private final boolean closeGaps;
+
+        Itr(boolean closeGaps) {
+            this.closeGaps = closeGaps;
+            advance();
+        }
+
+        @SuppressWarnings("unchecked")
+        private void advance() {
+            nextItem = null;
+            while (seg != null) {
+                while (index < Math.min(seg.enq(), segmentLength)) {
+                    int i = (int) index++;
+                    Object item = closeGaps ? closeGap(seg, i) : SLOT.getVolatile(seg.items, i);
+                    if (item != null && item != TAKEN && item != REMOVED) {
+                        nextSeg = seg;
+                        nextIndex = i;
+                        nextItem = (E) item;
+                        return;
+                    }
+                }
+                if (index < segmentLength) {
+                    return;
+                }
+                seg = seg.next;
+                index = 0;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return nextItem != null;
+        }
+
+        @Override
+        public E next() {
+            E e = nextItem;
+            if (e == null) {
+                throw new NoSuchElementException();
+            }
+            lastSeg = nextSeg;
+            lastIndex = nextIndex;
+            lastItem = e;
+            advance();
+            return e;
+        }
+
+        boolean removeLast() {
+            if (lastItem == null) {
+                throw new IllegalStateException("next() has not been called, or remove() was already called");
+            }
+            boolean removed = SLOT.compareAndSet(lastSeg.items, lastIndex, lastItem, REMOVED);
+            lastItem = null;
+            if (removed) {
+                HOLES.getAndAdd(ConcurrentQueue.this, 1L);
+                givePermit();
+            }
+            return removed;
+        }
+
+        @Override
+        public void remove() {
+            removeLast();
+        }
+    }
+
+    /** A System.nanoTime() deadline; compared by difference, so a timeout of up to 146 years cannot overflow. */
+    private static long deadline(long timeout, TimeUnit unit) {
+        return System.nanoTime() + Math.clamp(unit.toNanos(timeout), 0L, Long.MAX_VALUE >> 1);
+    }
+}

@@ -1,0 +1,30 @@
+package io.ft4j.concurrent;
+
+/**
+ * How a blocked consumer or producer of an ft4j queue waits.
+ *
+ * <p>Both strategies are correct on their own: a waiter registers before it parks, and whoever makes progress possible
+ * wakes it, so no element is noticed late. They differ in what a short wait costs.
+ */
+public enum WaitStrategy {
+    /**
+     * Park at once (after about a microsecond of spinning) and be unparked by the thread that makes progress
+     * possible. Idle consumers use no CPU; a hand-off to a parked thread costs a few microseconds of wake-up. The
+     * right choice when threads outnumber cores or the queue is often empty.
+     */
+    BLOCKING(100, 0),
+    /**
+     * Spin for tens of microseconds, then yield a while, then park as {@link #BLOCKING} does: ft_utils' "lock-free"
+     * mode, without its 50 ms sleeps. Keeps a hand-off within a cache miss when producers and consumers run at the
+     * same time on their own cores, at the price of burning a core while waiting.
+     */
+    SPINNING(4_000, 64);
+
+    final int spins;
+    final int yields;
+
+    WaitStrategy(int spins, int yields) {
+        this.spins = spins;
+        this.yields = yields;
+    }
+}

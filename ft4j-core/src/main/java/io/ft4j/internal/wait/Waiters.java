@@ -1,0 +1,164 @@
+package io.ft4j.internal.wait;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A set of threads waiting for one condition ("not empty", "not full", "all tasks done"), and the one way ft4j's
+ * blocking structures wait: spin, then yield, then park until signalled, interrupted or past a deadline.
+ *
+ * <p><b>Protocol.</b> A waiter pushes a node onto a Treiber stack (a CAS), then tests its condition, and parks only
+ * if it is still false. A signaller first makes the condition true with a volatile write or CAS, then reads the
+ * stack. Both sides are sequentially consistent accesses, so either the waiter's test sees the change or the
+ * signaller sees the waiter (Dekker): no wake-up is lost and no timed polling is needed for correctness. Signallers
+ * that find the stack empty pay one volatile read, so the fast paths of the structures built on this stay free of
+ * waiting costs.
+ *
+ * <p><b>Signals.</b> {@link #signal()} pops nodes until it moves one from waiting to signalled (CAS) and unparks
+ * its thread; a node whose waiter left (ready, timed out, interrupted) is cancelled by a CAS from the waiter's side
+ * and skipped. A waiter that was signalled but leaves without using the signal (timeout, interrupt) passes it on,
+ * so a signal is never swallowed. Wake order is last-in first-out: the most recent waiter has the warmest cache.
+ * A cancelled node left under a live one is unlinked when a signal reaches it, so the stack holds at most a few
+ * nodes per thread.
+ *
+ * <p><b>Strategy.</b> The spin and yield budgets are the caller's: zero spins is a plain blocking wait
+ * (park/unpark), a long spin is ft_utils' "lock-free" queue mode without its 50 ms sleeps. The condition is tested
+ * once per spin or yield, then once per wake-up.
+ */
+public final class Waiters {
+    private static final int WAITING = 0;
+    private static final int SIGNALLED = 1;
+    private static final int CANCELLED = 2;
+
+    private static final VarHandle HEAD;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(Waiters.class, "head", Node.class);
+            STATE = l.findVarHandle(Node.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile Node head;
+
+    /** One wait episode of one thread; a thread pushes a fresh node after each signal it consumed. */
+    static final class Node {
+        final Thread thread;
+        final Node next;
+        volatile int state;
+
+        Node(Thread thread, Node next) {
+            this.thread = thread;
+            this.next = next;
+        }
+    }
+
+    /** @return whether some thread may be parked here: one volatile read, for signallers' fast path */
+    public boolean hasWaiters() {
+        return head != null;
+    }
+
+    /** Wakes one parked waiter, if there is one. Call after making the condition true. */
+    public void signal() {
+        for (Node h; (h = head) != null; ) {
+            if (HEAD.compareAndSet(this, h, h.next) && STATE.compareAndSet(h, WAITING, SIGNALLED)) {
+                LockSupport.unpark(h.thread);
+                return;
+            }
+        }
+    }
+
+    /** Wakes every parked waiter. Call after making the condition true for all of them (shutdown, a count at 0). */
+    public void signalAll() {
+        for (Node h = (Node) HEAD.getAndSet(this, (Node) null); h != null; h = h.next) {
+            if (STATE.compareAndSet(h, WAITING, SIGNALLED)) {
+                LockSupport.unpark(h.thread);
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code ready} is true.
+     *
+     * @param ready the condition; side-effect free and cheap, tested many times
+     * @param spins how many times to test it between {@link Thread#onSpinWait()} before yielding
+     * @param yields how many times to test it between {@link Thread#yield()} before parking
+     * @param timed whether {@code deadline} applies
+     * @param deadline a {@link System#nanoTime()} value after which to give up, if {@code timed}
+     * @return true if {@code ready} was seen true, false if the deadline passed first
+     * @throws InterruptedException if the thread is interrupted while waiting (its flag is cleared)
+     */
+    public boolean await(BooleanSupplier ready, int spins, int yields, boolean timed, long deadline)
+            throws InterruptedException {
+        for (int i = 0; i < spins; i++) {
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        for (int i = 0; i < yields; i++) {
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            Thread.yield();
+        }
+        Thread me = Thread.currentThread();
+        Node node = null;
+        for (;;) {
+            if (node == null) {
+                node = push(me);
+            }
+            if (ready.getAsBoolean()) {
+                leave(node, false);
+                return true;
+            }
+            if (Thread.interrupted()) {
+                leave(node, true);
+                throw new InterruptedException();
+            }
+            if (timed) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0L) {
+                    leave(node, true);
+                    return false;
+                }
+                LockSupport.parkNanos(this, remaining);
+            } else {
+                LockSupport.park(this);
+            }
+            if (node.state == SIGNALLED) {
+                node = null; // consumed: the signaller popped it; the next round tests, then registers again
+            }
+        }
+    }
+
+    private Node push(Thread me) {
+        for (;;) {
+            Node h = head;
+            Node node = new Node(me, h);
+            if (HEAD.compareAndSet(this, h, node)) {
+                return node;
+            }
+        }
+    }
+
+    /**
+     * Withdraws a node. If it was signalled meanwhile and the caller will not act on the condition, the signal goes
+     * to another waiter; if it was still waiting, cancelled nodes on top of the stack are unlinked.
+     */
+    private void leave(Node node, boolean passOn) {
+        if (STATE.compareAndSet(node, WAITING, CANCELLED)) {
+            for (Node h; (h = head) != null && h.state == CANCELLED; ) {
+                HEAD.compareAndSet(this, h, h.next);
+            }
+        } else if (passOn) {
+            signal();
+        }
+    }
+}

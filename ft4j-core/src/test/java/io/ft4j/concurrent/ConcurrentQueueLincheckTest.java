@@ -1,0 +1,59 @@
+package io.ft4j.concurrent;
+
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Linearizability of ConcurrentQueue against a sequential FIFO queue, in model-checking and stress mode. A bounded
+ * queue is not checked here on purpose: a place is counted from the producer's claim to the end of the consumer's
+ * take, so an offer may find it full during a take in progress (documented; ConcurrentQueueTest covers the bound).
+ * size() and remainingCapacity() are documented estimates for the same reason. {@link TinySegments} runs the same
+ * operations on two-slot segments, so that segment hand-overs happen under the checker. Iterations are bounded:
+ * Lincheck's defaults take minutes.
+ */
+@Param(name = "e", gen = IntGen.class, conf = "1:4")
+public class ConcurrentQueueLincheckTest {
+    final ConcurrentQueue<Integer> q = newQueue();
+
+    ConcurrentQueue<Integer> newQueue() {
+        return new ConcurrentQueue<>();
+    }
+
+    @Operation public boolean offer(@Param(name = "e") int e) { return q.offer(e); }
+    @Operation public Integer poll() { return q.poll(); }
+    @Operation public Integer peek() { return q.peek(); }
+    @Operation public boolean remove(@Param(name = "e") int e) { return q.remove(e); }
+    @Operation public boolean isEmpty() { return q.isEmpty(); }
+
+    @Test
+    void modelChecking() {
+        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500).check(getClass());
+    }
+
+    @Test
+    void stress() {
+        new StressOptions().iterations(30).invocationsPerIteration(2_000).check(getClass());
+    }
+
+    /** The same operations on segments of two slots. */
+    public static class TinySegments extends ConcurrentQueueLincheckTest {
+        @Override
+        ConcurrentQueue<Integer> newQueue() {
+            return new ConcurrentQueue<>(2, Integer.MAX_VALUE, WaitStrategy.BLOCKING);
+        }
+    }
+
+    @Test
+    void modelCheckingAcrossSegments() {
+        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500).check(TinySegments.class);
+    }
+
+    @Test
+    void stressAcrossSegments() {
+        new StressOptions().iterations(30).invocationsPerIteration(2_000).check(TinySegments.class);
+    }
+}

@@ -1,0 +1,255 @@
+package io.ft4j.concurrent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ConcurrentQueueTest {
+    /** One platform thread per task: the common pool has one thread on a 2-core machine, and these tasks block. */
+    static final java.util.concurrent.Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
+
+    @Test
+    void fifoAcrossManySegments() {
+        ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().scaling(1).build(); // 256-slot segments
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(q.offer(i));
+            if (i % 3 == 0) {
+                assertEquals(i / 3, q.poll());
+            }
+        }
+        assertEquals(10_000 - 3334, q.size());
+        for (int i = 3334; i < 10_000; i++) {
+            assertEquals(i, q.peek());
+            assertEquals(i, q.poll());
+        }
+        assertNull(q.poll());
+        assertTrue(q.isEmpty());
+        assertEquals(0, q.size());
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        ConcurrentQueue<String> q = new ConcurrentQueue<>();
+        assertThrows(NullPointerException.class, () -> q.offer(null));
+        assertThrows(NullPointerException.class, () -> q.put(null));
+        assertThrows(NullPointerException.class, () -> q.poll(1, null));
+        assertThrows(NullPointerException.class, () -> q.drainTo(null));
+        assertThrows(IllegalArgumentException.class, () -> q.drainTo(q));
+        assertThrows(IllegalArgumentException.class, () -> ConcurrentQueue.builder().capacity(0));
+        assertThrows(IllegalArgumentException.class, () -> ConcurrentQueue.builder().scaling(0));
+        assertThrows(NullPointerException.class, () -> ConcurrentQueue.builder().waitStrategy(null));
+        assertThrows(NullPointerException.class, () -> q.poison(null));
+        assertFalse(q.remove(null));
+    }
+
+    @Test
+    void boundedQueueRefusesWhenFullAndPutWaitsForRoom() throws Exception {
+        ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().capacity(2).build();
+        assertTrue(q.offer(1));
+        assertTrue(q.offer(2));
+        assertFalse(q.offer(3));
+        assertEquals(0, q.remainingCapacity());
+        assertFalse(q.offer(3, 20, TimeUnit.MILLISECONDS));
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Void> put = CompletableFuture.runAsync(() -> {
+            started.countDown();
+            try {
+                q.put(3);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }, OWN_THREAD);
+        started.await();
+        assertEquals(1, q.take()); // makes room: the put completes
+        put.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(2, 3), new ArrayList<>(q));
+        assertEquals(2, q.size());
+    }
+
+    @Test
+    void timeoutsAreDeadlinesAndLeaveNothingBehind() throws Exception {
+        ConcurrentQueue<Integer> q = new ConcurrentQueue<>();
+        long t0 = System.nanoTime();
+        assertNull(q.poll(50, TimeUnit.MILLISECONDS));
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(50));
+        for (int i = 0; i < 100; i++) {
+            assertNull(q.poll(0, TimeUnit.MILLISECONDS));
+        }
+        assertEquals(0, q.size()); // ft_utils would count 101 placeholders here
+        q.offer(7);
+        assertEquals(1, q.size());
+        assertEquals(7, q.poll(1, TimeUnit.SECONDS));
+        assertNull(q.poll(-5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void gracefulShutdownDrainsThenWakesConsumersWithShutDown() throws Exception {
+        ConcurrentQueue<Integer> q = new ConcurrentQueue<>();
+        CountDownLatch waiting = new CountDownLatch(2);
+        List<CompletableFuture<Throwable>> consumers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            consumers.add(CompletableFuture.supplyAsync(() -> {
+                waiting.countDown();
+                try {
+                    q.take();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            }, OWN_THREAD));
+        }
+        waiting.await();
+        q.offer(1); // one consumer gets it
+        q.offer(2); // so does the other
+        q.offer(3);
+        q.shutdown();
+        assertTrue(q.isShutdown());
+        assertThrows(ShutDownException.class, () -> q.offer(4));
+        assertThrows(ShutDownException.class, () -> q.put(4));
+        assertThrows(ShutDownException.class, () -> q.add(4));
+        for (CompletableFuture<Throwable> c : consumers) {
+            assertNull(c.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(3, q.take()); // still drains
+        ShutDownException e = assertThrows(ShutDownException.class, q::take);
+        assertNull(e.getCause());
+        assertThrows(ShutDownException.class, () -> q.poll(1, TimeUnit.SECONDS));
+        assertNull(q.poll());
+        assertTrue(e instanceof IllegalStateException);
+    }
+
+    @Test
+    void shutdownWakesABlockedConsumer() throws Exception {
+        ConcurrentQueue<Integer> q = new ConcurrentQueue<>();
+        AtomicReference<Thread> consumer = new AtomicReference<>();
+        CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
+            consumer.set(Thread.currentThread());
+            try {
+                q.take();
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        }, OWN_THREAD);
+        awaitParked(consumer);
+        q.shutdown();
+        assertInstanceOf(ShutDownException.class, blocked.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shutdownNowReturnsWhatWasNotTakenAndPoisonCarriesTheCause() throws Exception {
+        ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().scaling(1).build();
+        for (int i = 0; i < 1000; i++) {
+            q.offer(i);
+        }
+        q.poll();
+        List<Integer> rest = q.shutdownNow();
+        assertEquals(999, rest.size());
+        assertEquals(1, rest.get(0));
+        assertEquals(999, rest.get(998));
+        assertNull(q.poll());
+        assertThrows(ShutDownException.class, q::take);
+        assertEquals(List.of(), q.shutdownNow());
+
+        ConcurrentQueue<String> p = new ConcurrentQueue<>();
+        p.offer("a");
+        IllegalStateException failure = new IllegalStateException("disk full");
+        assertEquals(List.of("a"), p.poison(failure));
+        ShutDownException e = assertThrows(ShutDownException.class, p::take);
+        assertSame(failure, e.getCause());
+        assertSame(failure, assertThrows(ShutDownException.class, () -> p.offer("b")).getCause());
+    }
+
+    @Test
+    void blockedTakeAndPutHonourInterruption() throws Exception {
+        for (BlockingQueue<Integer> q : List.<BlockingQueue<Integer>>of(new ConcurrentQueue<>(),
+                ConcurrentQueue.<Integer>builder().waitStrategy(WaitStrategy.SPINNING).build())) {
+            assertInterruptible(q::take);
+        }
+        ConcurrentQueue<Integer> full = ConcurrentQueue.<Integer>builder().capacity(1).build();
+        full.offer(1);
+        assertInterruptible(() -> {
+            full.put(2);
+            return null;
+        });
+        assertEquals(List.of(1), new ArrayList<>(full)); // the interrupted put left nothing
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, full::take); // interrupted on entry, like j.u.c queues
+        assertFalse(Thread.interrupted());
+    }
+
+    @Test
+    void iteratorAndRemoveWorkInPlace() {
+        ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().scaling(1).build();
+        for (int i = 0; i < 600; i++) {
+            q.offer(i);
+        }
+        assertTrue(q.remove((Object) 300));
+        assertFalse(q.remove((Object) 300));
+        for (Iterator<Integer> it = q.iterator(); it.hasNext(); ) {
+            if (it.next() % 2 == 1) {
+                it.remove();
+            }
+        }
+        assertEquals(299, q.size());
+        List<Integer> drained = new ArrayList<>();
+        assertEquals(10, q.drainTo(drained, 10));
+        assertEquals(List.of(0, 2, 4, 6, 8, 10, 12, 14, 16, 18), drained);
+        assertEquals(289, q.drainTo(drained));
+        assertFalse(drained.contains(300));
+        assertEquals(0, q.size());
+        assertThrows(IllegalStateException.class, () -> q.iterator().remove());
+    }
+
+    interface Blocking {
+        Object call() throws InterruptedException;
+    }
+
+    private static void assertInterruptible(Blocking op) throws Exception {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        CompletableFuture<Throwable> f = CompletableFuture.supplyAsync(() -> {
+            thread.set(Thread.currentThread());
+            try {
+                op.call();
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        }, OWN_THREAD);
+        awaitParked(thread);
+        thread.get().interrupt();
+        assertInstanceOf(InterruptedException.class, f.get(10, TimeUnit.SECONDS));
+    }
+
+    /** Waits until the thread is parked (or timed-waiting): then it is certainly inside the blocking call. */
+    static void awaitParked(AtomicReference<Thread> thread) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (;;) {
+            Thread t = thread.get();
+            if (t != null && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("thread never blocked");
+            }
+            Thread.onSpinWait();
+        }
+    }
+}

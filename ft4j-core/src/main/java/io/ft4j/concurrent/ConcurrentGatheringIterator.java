@@ -1,12 +1,12 @@
 package io.ft4j.concurrent;
 
 import io.ft4j.internal.util.Checks;
+import io.ft4j.internal.wait.Waiters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Gathers results that producers finish in any order, and hands them to one consumer in key order: ft_utils'
@@ -50,11 +50,12 @@ import java.util.concurrent.locks.LockSupport;
  * Design notes
  *
  * Algorithm. Values live in a ConcurrentHashMap keyed by Long. The consumer looks its key up (fast path, no lock); if
- * it is absent it publishes itself as the waiter (thread and key), issues a full fence, looks again, and parks only
- * if the key is still absent. A producer inserts, issues a full fence, and unparks the waiter if it waits for this
- * key. The two fences make this Dekker's pattern: either the consumer's second look sees the value, or the producer
- * sees the waiter, so no wake-up is lost and no timed polling is needed (ft_utils polls every 10 ms to be safe).
- * fail() publishes the cause the same way and unparks unconditionally.
+ * it is absent it claims the single consumer slot (a CAS on {@code consumer}), records the key it waits for, and waits
+ * on ft4j's waiter stack (internal/wait), which registers it before testing "key present or failed" again. A producer
+ * inserts (a volatile write inside the map) and then, if someone waits for exactly this key, signals. Both sides
+ * write before they read, with sequentially consistent accesses, so either the consumer's test sees the value or the
+ * producer sees the waiter: no wake-up is lost and no timed polling is needed (ft_utils polls every 10 ms to be
+ * safe). fail() publishes the cause and wakes every waiter.
  *
  * Linearization points. insert: the map insertion. The iterator's next: the lookup that finds the key.
  *
@@ -62,19 +63,21 @@ import java.util.concurrent.locks.LockSupport;
  * v (the map's put/get are a release/acquire pair).
  */
 public final class ConcurrentGatheringIterator<V> {
-    private static final VarHandle WAITER;
+    private static final VarHandle CONSUMER;
 
     static {
         try {
-            WAITER = MethodHandles.lookup().findVarHandle(ConcurrentGatheringIterator.class, "waiter", Thread.class);
+            CONSUMER = MethodHandles.lookup().findVarHandle(ConcurrentGatheringIterator.class, "consumer", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final ConcurrentHashMap<Long, V> values = new ConcurrentHashMap<>();
-    @SuppressWarnings("unused") // CAS through WAITER
-    private volatile Thread waiter;
+    private final Waiters waiters = new Waiters();
+    /** The thread waiting now, if any: one consumer at a time. */
+    @SuppressWarnings("unused") // CAS through CONSUMER
+    private volatile Thread consumer;
     private volatile long waitingFor = -1;
     private volatile Throwable failure;
 
@@ -102,10 +105,8 @@ public final class ConcurrentGatheringIterator<V> {
         if (values.putIfAbsent(key, value) != null) {
             throw new IllegalStateException("key " + key + " was inserted twice; each key takes one value");
         }
-        VarHandle.fullFence(); // pairs with the consumer's fence: it sees the value or we see it waiting
-        Thread w = waiter;
-        if (w != null && waitingFor == key) {
-            LockSupport.unpark(w);
+        if (waiters.hasWaiters() && waitingFor == key) {
+            waiters.signal();
         }
     }
 
@@ -120,11 +121,7 @@ public final class ConcurrentGatheringIterator<V> {
         if (failure == null) {
             failure = cause;
         }
-        VarHandle.fullFence();
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        waiters.signalAll();
     }
 
     /** @return whether {@link #fail(Throwable)} was called or an insert was rejected */
@@ -185,13 +182,12 @@ public final class ConcurrentGatheringIterator<V> {
 
     private V awaitSlow(long key) {
         Thread me = Thread.currentThread();
-        if (!WAITER.compareAndSet(this, null, me)) {
+        if (!CONSUMER.compareAndSet(this, null, me)) {
             throw new IllegalStateException("another thread is already waiting on this gatherer; it has one consumer");
         }
         try {
-            waitingFor = key;
-            while (true) {
-                VarHandle.fullFence(); // pairs with insert's fence
+            waitingFor = key; // before registering: a producer that sees us waiting sees which key
+            for (;;) {
                 V v = values.get(key);
                 if (v != null) {
                     return v;
@@ -200,16 +196,16 @@ public final class ConcurrentGatheringIterator<V> {
                 if (cause != null) {
                     throw new GatheringException("a producer failed before key " + key + " arrived", cause);
                 }
-                if (Thread.interrupted()) {
+                try {
+                    waiters.await(() -> values.containsKey(key) || failure != null, 0, 0, false, 0L);
+                } catch (InterruptedException e) {
                     me.interrupt();
-                    throw new GatheringException("interrupted while waiting for key " + key,
-                            new InterruptedException());
+                    throw new GatheringException("interrupted while waiting for key " + key, e);
                 }
-                LockSupport.park(this);
             }
         } finally {
             waitingFor = -1;
-            waiter = null;
+            consumer = null;
         }
     }
 

@@ -39,10 +39,10 @@ import java.util.concurrent.TimeUnit;
  * queue), so sizes stay exact.
  *
  * <p><b>Ordering.</b> FIFO in the order producers claimed their slots (a fetch-and-add): an element whose offer
- * returned before another's began is taken first. A bounded queue counts a place as used from the moment a producer
- * claims it until the consumer that took its element returns, so an {@code offer} may find the queue full while a
- * take is still in progress ({@link java.util.concurrent.ArrayBlockingQueue} decides fullness under a lock and does
- * not; JCTools' array queues do the same as this one). {@link #size()} is exact when no operation is in progress;
+ * returned before another's began is taken first. A bounded queue admits an element when its slot lies within
+ * {@code capacity} places of the consumers' position, a hard bound; a slot emptied out of turn ({@code remove(Object)},
+ * an iterator's remove) keeps its place until the consumers pass it, so such a queue may refuse an element while
+ * it holds fewer than {@code capacity}. {@link #size()} is exact when no operation is in progress;
  * iterators are weakly consistent and support {@code remove}. Null elements are rejected.
  *
  * @param <E> the element type
@@ -68,7 +68,10 @@ import java.util.concurrent.TimeUnit;
  * Linearization points. offer: the CAS that stores the element. poll that returns an element: its getAndAdd on the
  * dequeue index when the element was already stored, otherwise the producer's store; poll that returns null: the
  * read of the enqueue index that shows the head segment empty, with no next segment. peek: the read of the slot it
- * returns. Capacity (bounded queues): a permit counter, taken before the store and given back after the swap.
+ * returns. Capacity (bounded queues): a producer stores at position p only if p < head position + capacity, checked
+ * before it claims a slot (no slot is used up by a refused offer) and again after; the head position only grows, so
+ * the bound is hard. The limit is cached in a padded field and refreshed from the head only when reached (the idea
+ * of JCTools' producer limit), so producers and consumers share no read-modify-write counter.
  *
  * Shutdown. The state is checked on entry and again after the element is stored: if the queue was shut down in
  * between, the producer CASes its own element out (REMOVED) and throws. The CAS and the consumers' swaps decide
@@ -78,7 +81,7 @@ import java.util.concurrent.TimeUnit;
  * Memory ordering. Everything a producer did before offer happens-before everything the consumer that takes the
  * element does after (the CAS store and the swap are volatile accesses on the same slot).
  *
- * Contention. The enqueue index, the dequeue index and the permit counter sit 128 bytes apart in padded long arrays,
+ * Contention. The enqueue index, the dequeue index and the cached limit sit 128 bytes apart in padded long arrays,
  * so producers and consumers do not false-share. A producer pays one volatile read of the waiter stack after its
  * store; it signals only when a consumer is parked.
  */
@@ -129,8 +132,12 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     private final int segmentLength;
     /** Integer.MAX_VALUE when unbounded. */
     private final int capacity;
-    /** Bounded queues only: free[ENQ] is the number of free places. */
-    private final long[] free;
+    private final boolean bounded;
+    /**
+     * Bounded queues only: limit[ENQ] caches (head position + capacity), the first position no producer may store
+     * at; producers refresh it from the head only when they reach it.
+     */
+    private final long[] limit;
     private final Waiters notEmpty = new Waiters();
     private final Waiters notFull = new Waiters();
     private final int spins;
@@ -149,9 +156,10 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     ConcurrentQueue(int segmentLength, int capacity, WaitStrategy strategy) {
         this.segmentLength = segmentLength;
         this.capacity = capacity;
-        this.free = capacity == Integer.MAX_VALUE ? null : new long[COUNTERS];
-        if (free != null) {
-            free[ENQ] = capacity;
+        this.bounded = capacity != Integer.MAX_VALUE;
+        this.limit = bounded ? new long[COUNTERS] : null;
+        if (bounded) {
+            limit[ENQ] = capacity;
         }
         this.spins = strategy.spins;
         this.yields = strategy.yields;
@@ -249,11 +257,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     public boolean offer(E e) {
         Checks.requireNonNull(e, "e");
         checkAccepting();
-        if (free != null && !takePermit()) {
-            return false;
-        }
-        enqueue(e);
-        return true;
+        return enqueue(e);
     }
 
     /**
@@ -298,7 +302,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     }
 
     private boolean roomOrStopped() {
-        return (long) COUNTER.getVolatile(free, ENQ) > 0L || state != RUNNING;
+        return tailPosition() - headPosition() < capacity || state != RUNNING;
     }
 
     private void checkAccepting() {
@@ -308,47 +312,72 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         }
     }
 
-    private boolean takePermit() {
-        for (;;) {
-            long f = (long) COUNTER.getVolatile(free, ENQ);
-            if (f <= 0L) {
-                return false;
-            }
-            if (COUNTER.compareAndSet(free, ENQ, f, f - 1L)) {
-                return true;
-            }
+    /** Position of the next slot a consumer will claim (slots before it are claimed). */
+    private long headPosition() {
+        Segment<E> h = head;
+        return h.id * segmentLength + Math.min(h.deq(), segmentLength);
+    }
+
+    /** Position of the next slot a producer will claim. */
+    private long tailPosition() {
+        Segment<E> t = tail;
+        return t.id * segmentLength + Math.min(t.enq(), segmentLength);
+    }
+
+    /**
+     * Bounded queues: whether a producer may store at {@code position}. The cached limit is read first; only a
+     * producer that reaches it reads the head again, so producers do not read the consumers' index on every offer.
+     */
+    private boolean inWindow(long position) {
+        if (position < (long) COUNTER.getOpaque(limit, ENQ)) {
+            return true;
+        }
+        long fresh = headPosition() + capacity;
+        COUNTER.setOpaque(limit, ENQ, fresh);
+        return position < fresh;
+    }
+
+    private void wakeProducer() {
+        if (bounded && notFull.hasWaiters()) {
+            notFull.signal();
         }
     }
 
-    private void givePermit() {
-        if (free != null) {
-            COUNTER.getAndAdd(free, ENQ, 1L);
-            if (notFull.hasWaiters()) {
-                notFull.signal();
-            }
-        }
-    }
-
-    private void enqueue(E e) {
+    /** @return false if the queue is bounded and full */
+    private boolean enqueue(E e) {
         for (;;) {
             Segment<E> t = tail;
+            long base = t.id * segmentLength;
+            if (bounded && !inWindow(base + Math.min(t.enq(), segmentLength))) {
+                return false; // full: decided without claiming a slot
+            }
             long i = (long) COUNTER.getAndAdd(t.idx, ENQ, 1L);
             if (i < segmentLength) {
+                if (bounded && !inWindow(base + i)) {
+                    // Another producer filled the window between our check and our claim: give the slot up.
+                    if (SLOT.compareAndSet(t.items, (int) i, null, REMOVED)) {
+                        HOLES.getAndAdd(this, 1L);
+                    }
+                    return false;
+                }
                 if (SLOT.compareAndSet(t.items, (int) i, null, e)) { // linearization point
                     settle(t, (int) i, e);
-                    return;
+                    return true;
                 }
                 continue; // a consumer claimed the slot first: take another
             }
             Segment<E> next = t.next;
             if (next == null) {
+                if (bounded && !inWindow(base + segmentLength)) {
+                    return false;
+                }
                 Segment<E> s = new Segment<>(t.id + 1, segmentLength);
                 s.items[0] = e;
                 s.idx[ENQ] = 1L; // both published by the CAS below
                 if (NEXT.compareAndSet(t, null, s)) { // linearization point
                     TAIL.compareAndSet(this, t, s);
                     settle(s, 0, e);
-                    return;
+                    return true;
                 }
                 next = t.next;
             }
@@ -360,7 +389,6 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     private void settle(Segment<E> s, int i, E e) {
         if (state != RUNNING && SLOT.compareAndSet(s.items, i, e, REMOVED)) {
             HOLES.getAndAdd(this, 1L);
-            givePermit();
             checkAccepting(); // throws
         }
         if (notEmpty.hasWaiters()) {
@@ -451,7 +479,10 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                 HEAD.compareAndSet(this, h, next);
                 continue;
             }
-            if (d >= h.enq()) {
+            // The slot is read first: while elements wait, it holds one and the producers' index line (written by
+            // every offer) is left alone. Only a slot that looks empty sends us to the index to tell "empty" from
+            // "a producer is about to store".
+            if (SLOT.getVolatile(h.items, (int) d) == null && d >= h.enq()) {
                 return null; // linearization point of an empty poll (a full segment has enq >= its length)
             }
             long i = (long) COUNTER.getAndAdd(h.idx, DEQ, 1L);
@@ -466,7 +497,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                 HOLES.getAndAdd(this, -1L);
                 continue;
             }
-            givePermit();
+            wakeProducer();
             return (E) item;
         }
     }
@@ -620,14 +651,8 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public int size() {
-        if (free != null) {
-            return (int) Math.clamp(capacity - (long) COUNTER.getVolatile(free, ENQ), 0L, capacity);
-        }
-        Segment<E> h = head;
-        long headPos = h.id * segmentLength + Math.min(h.deq(), segmentLength);
-        Segment<E> t = tail;
-        long tailPos = t.id * segmentLength + Math.min(t.enq(), segmentLength);
-        return (int) Math.clamp(tailPos - headPos - holes, 0L, Integer.MAX_VALUE);
+        long head = headPosition();
+        return (int) Math.clamp(tailPosition() - head - holes, 0L, Integer.MAX_VALUE);
     }
 
     @Override
@@ -636,15 +661,15 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     }
 
     /**
-     * A momentary estimate, like {@link #size()}: a producer takes its place before it stores its element, and a
-     * consumer gives its place back after it took one, so during those operations this may differ from
-     * capacity minus the elements there.
+     * A momentary estimate, like {@link #size()}. Places are counted between the consumers' and the producers'
+     * positions, so a slot left empty by an out-of-turn removal occupies its place until consumers pass it.
      *
      * @return the free places of a bounded queue, or {@link Integer#MAX_VALUE} if unbounded
      */
     @Override
     public int remainingCapacity() {
-        return free == null ? Integer.MAX_VALUE : (int) Math.max(0L, (long) COUNTER.getVolatile(free, ENQ));
+        return bounded ? (int) Math.clamp(capacity - (tailPosition() - headPosition()), 0L, capacity)
+                : Integer.MAX_VALUE;
     }
 
     /**
@@ -727,7 +752,6 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
             lastItem = null;
             if (removed) {
                 HOLES.getAndAdd(ConcurrentQueue.this, 1L);
-                givePermit();
             }
             return removed;
         }

@@ -8,11 +8,12 @@ package io.ft4j.concurrent;
  */
 public enum WaitStrategy {
     /**
-     * Park at once (after about a microsecond of spinning) and be unparked by the thread that makes progress
-     * possible. Idle consumers use no CPU; a hand-off to a parked thread costs a few microseconds of wake-up. The
-     * right choice when threads outnumber cores or the queue is often empty.
+     * Spin about ten microseconds and yield a few times, then park until the thread that makes progress possible
+     * unparks it. A hand-off that comes within that window costs no system call; idle consumers then use no CPU,
+     * and a hand-off to a parked thread costs a few microseconds of wake-up. The right choice when threads
+     * outnumber cores or the queue is often empty.
      */
-    BLOCKING(100, 0),
+    BLOCKING(1_000, 4),
     /**
      * Spin for tens of microseconds, then yield a while, then park as {@link #BLOCKING} does: ft_utils' "lock-free"
      * mode, without its 50 ms sleeps. Keeps a hand-off within a cache miss when producers and consumers run at the

@@ -83,6 +83,26 @@ class ConcurrentQueueTest {
         assertEquals(2, q.size());
     }
 
+    /** Racing producers never overfill a bounded queue (ft_utils' maxsize is soft; this one is hard). */
+    @Test
+    void racingProducersNeverOverfillABoundedQueue() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().scaling(1).capacity(100).build();
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            io.ft4j.testing.Race.race(4, t -> {
+                for (int i = 0; i < 1000; i++) {
+                    if (q.offer(i)) {
+                        accepted.incrementAndGet();
+                    }
+                }
+            });
+            assertTrue(accepted.get() <= 100, "accepted " + accepted.get() + " into a queue of capacity 100");
+            assertTrue(accepted.get() >= 90, "refused while far from full: " + accepted.get());
+            assertEquals(accepted.get(), q.size());
+            assertEquals(accepted.get(), q.drainTo(new ArrayList<>()));
+        }
+    }
+
     @Test
     void timeoutsAreDeadlinesAndLeaveNothingBehind() throws Exception {
         ConcurrentQueue<Integer> q = new ConcurrentQueue<>();

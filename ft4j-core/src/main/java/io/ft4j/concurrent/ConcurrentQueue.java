@@ -61,14 +61,16 @@ import java.util.concurrent.TimeUnit;
  * (internal/wait), holding no slot. A full segment is followed by a new one, linked by CAS; the head moves on when a
  * segment is used up, and the garbage collector reclaims it.
  *
- * Out-of-turn removal (remove(Object), Iterator.remove, a producer taking its element back at shutdown, peek claiming
- * an unwritten slot) CASes REMOVED into the slot and counts a hole; the consumer that reaches it uncounts it. size()
- * is (tail position - head position - holes).
+ * Out-of-turn removal (remove(Object), Iterator.remove, a producer taking its element back at shutdown, peek and
+ * remove(Object) closing a slot whose producer has not stored yet, so that no later element is seen ahead of it)
+ * CASes REMOVED into the slot and counts a hole; the consumer that reaches it uncounts it. size() is (tail position -
+ * head position - holes).
  *
  * Linearization points. offer: the CAS that stores the element. poll that returns an element: its getAndAdd on the
  * dequeue index when the element was already stored, otherwise the producer's store; poll that returns null: the
  * read of the enqueue index that shows the head segment empty, with no next segment. peek: the read of the slot it
- * returns. Capacity (bounded queues): a producer stores at position p only if p < head position + capacity, checked
+ * returns (a consumer reads its slot before the enqueue index, and the index only when the slot looks empty, so
+ * while elements wait it does not touch the producers' line). Capacity (bounded queues): a producer stores at position p only if p < head position + capacity, checked
  * before it claims a slot (no slot is used up by a refused offer) and again after; the head position only grows, so
  * the bound is hard. The limit is cached in a padded field and refreshed from the head only when reached (the idea
  * of JCTools' producer limit), so producers and consumers share no read-modify-write counter.

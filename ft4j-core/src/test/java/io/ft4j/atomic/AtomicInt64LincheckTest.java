@@ -1,9 +1,8 @@
 package io.ft4j.atomic;
 
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import io.ft4j.testing.Linearizability;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +36,11 @@ public class AtomicInt64LincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500).check(getClass());
+        Linearizability.modelCheck(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(30).invocationsPerIteration(2_000).check(getClass());
+        Linearizability.stress(getClass());
     }
 }

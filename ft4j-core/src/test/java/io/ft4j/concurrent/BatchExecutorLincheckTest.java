@@ -1,8 +1,7 @@
 package io.ft4j.concurrent;
 
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import io.ft4j.testing.Linearizability;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,11 +17,11 @@ public class BatchExecutorLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500).check(getClass());
+        Linearizability.modelCheck(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(30).invocationsPerIteration(2_000).check(getClass());
+        Linearizability.stress(getClass());
     }
 }

@@ -1,11 +1,10 @@
 package io.ft4j.concurrent;
 
+import io.ft4j.testing.Linearizability;
 import java.util.List;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /** Linearizability of ConcurrentDeque, including its multi-element operations, in model-checking and stress mode. */
@@ -25,11 +24,11 @@ public class ConcurrentDequeLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500).check(getClass());
+        Linearizability.modelCheck(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(30).invocationsPerIteration(2_000).check(getClass());
+        Linearizability.stress(getClass());
     }
 }

@@ -1,10 +1,9 @@
 package io.ft4j.concurrent;
 
+import io.ft4j.testing.Linearizability;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,11 +29,11 @@ public class ConcurrentDictLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500).check(getClass());
+        Linearizability.modelCheck(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(30).invocationsPerIteration(2_000).check(getClass());
+        Linearizability.stress(getClass());
     }
 }

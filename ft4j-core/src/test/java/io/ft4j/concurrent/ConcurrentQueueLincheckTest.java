@@ -1,10 +1,9 @@
 package io.ft4j.concurrent;
 
+import io.ft4j.testing.Linearizability;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,12 +30,12 @@ public class ConcurrentQueueLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500).check(getClass());
+        Linearizability.modelCheck(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(30).invocationsPerIteration(2_000).check(getClass());
+        Linearizability.stress(getClass());
     }
 
     /** The same operations on segments of two slots. */
@@ -49,11 +48,11 @@ public class ConcurrentQueueLincheckTest {
 
     @Test
     void modelCheckingAcrossSegments() {
-        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500).check(TinySegments.class);
+        Linearizability.modelCheck(TinySegments.class);
     }
 
     @Test
     void stressAcrossSegments() {
-        new StressOptions().iterations(30).invocationsPerIteration(2_000).check(TinySegments.class);
+        Linearizability.stress(TinySegments.class);
     }
 }

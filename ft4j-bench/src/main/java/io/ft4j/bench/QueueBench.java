@@ -59,8 +59,6 @@ public class QueueBench {
     final Queue<Integer> abqFree = new ArrayBlockingQueue<>(CAPACITY);
 
     final BlockingQueue<Integer> ft4jBlocking = ConcurrentQueue.<Integer>builder().capacity(CAPACITY).build();
-    final BlockingQueue<Integer> ft4jSpinning = ConcurrentQueue.<Integer>builder().capacity(CAPACITY)
-            .waitStrategy(io.ft4j.concurrent.WaitStrategy.SPINNING).build();
     final BlockingQueue<Integer> lbq = new LinkedBlockingQueue<>(CAPACITY);
     final BlockingQueue<Integer> abq = new ArrayBlockingQueue<>(CAPACITY);
     final BlockingQueue<Integer> ltq = new LinkedTransferQueue<>();
@@ -106,8 +104,6 @@ public class QueueBench {
 
     @Benchmark @Group("ft4j_putTake") @GroupThreads(1) public void ft4jPut(Control c) throws InterruptedException { put(ft4jBlocking, c); }
     @Benchmark @Group("ft4j_putTake") @GroupThreads(1) public Integer ft4jTake(Control c) throws InterruptedException { return take(ft4jBlocking, c); }
-    @Benchmark @Group("ft4jSpinning_putTake") @GroupThreads(1) public void ft4jSpinPut(Control c) throws InterruptedException { put(ft4jSpinning, c); }
-    @Benchmark @Group("ft4jSpinning_putTake") @GroupThreads(1) public Integer ft4jSpinTake(Control c) throws InterruptedException { return take(ft4jSpinning, c); }
     @Benchmark @Group("anchor_putTake") @GroupThreads(1) public void lbqPut(Control c) throws InterruptedException { put(lbq, c); }
     @Benchmark @Group("anchor_putTake") @GroupThreads(1) public Integer lbqTake(Control c) throws InterruptedException { return take(lbq, c); }
     @Benchmark @Group("anchorAbq_putTake") @GroupThreads(1) public void abqPut(Control c) throws InterruptedException { put(abq, c); }

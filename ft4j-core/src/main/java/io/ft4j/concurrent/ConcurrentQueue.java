@@ -559,12 +559,20 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         if (o == null) {
             return false;
         }
-        for (Itr it = new Itr(true); it.hasNext(); ) {
-            if (o.equals(it.next()) && it.removeLast()) {
-                return true;
+        restart:
+        for (;;) {
+            for (Itr it = new Itr(true); it.hasNext(); ) {
+                if (o.equals(it.next())) {
+                    if (it.removeLast()) {
+                        return true;
+                    }
+                    // A consumer took that one first. The iterator looked ahead before this, so an equal element
+                    // stored meanwhile could lie behind its cursor: look again from the head.
+                    continue restart;
+                }
             }
+            return false; // linearization point: the last read of the enqueue index, with no equal element left
         }
-        return false;
     }
 
     /**

@@ -4,7 +4,6 @@ import io.ft4j.testing.Linearizability;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of AtomicInt64's read-modify-writes against a sequential long, in model-checking mode (every
@@ -12,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * and in stress mode (real threads). Bounded: Lincheck's defaults take minutes.
  */
 @Param(name = "v", gen = IntGen.class, conf = "-3:3")
-public class AtomicInt64LincheckTest {
+public class AtomicInt64LincheckTest extends Linearizability {
     private final AtomicInt64 a = new AtomicInt64();
 
     @Operation public long get() { return a.get(); }
@@ -34,13 +33,4 @@ public class AtomicInt64LincheckTest {
     @Operation public boolean compareAndSet(@Param(name = "v") int e, @Param(name = "v") int v) { return a.compareAndSet(e, v); }
     @Operation public long updateAndGet() { return a.updateAndGet(x -> 2 * x + 1); }
 
-    @Test
-    void modelChecking() {
-        Linearizability.modelCheck(getClass());
-    }
-
-    @Test
-    void stress() {
-        Linearizability.stress(getClass());
-    }
 }

@@ -5,11 +5,10 @@ import java.util.List;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.junit.jupiter.api.Test;
 
 /** Linearizability of ConcurrentDeque, including its multi-element operations, in model-checking and stress mode. */
 @Param(name = "e", gen = IntGen.class, conf = "1:4")
-public class ConcurrentDequeLincheckTest {
+public class ConcurrentDequeLincheckTest extends Linearizability {
     private final ConcurrentDeque<Integer> d = new ConcurrentDeque<>();
 
     @Operation public void addFirst(@Param(name = "e") int e) { d.addFirst(e); }
@@ -22,13 +21,4 @@ public class ConcurrentDequeLincheckTest {
     @Operation public void rotate(@Param(name = "e") int n) { d.rotate(n - 2); }
     @Operation public int size() { return d.size(); }
 
-    @Test
-    void modelChecking() {
-        Linearizability.modelCheck(getClass());
-    }
-
-    @Test
-    void stress() {
-        Linearizability.stress(getClass());
-    }
 }

@@ -1,7 +1,5 @@
 package io.ft4j.concurrent;
 
-import static io.ft4j.concurrent.ConcurrentQueueTest.OWN_THREAD;
-import static io.ft4j.concurrent.ConcurrentQueueTest.awaitParked;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,9 +12,9 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import io.ft4j.testing.Blocked;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -98,18 +96,14 @@ class ConcurrentDequeTest {
         long t0 = System.nanoTime();
         assertNull(d.pollLast(30, TimeUnit.MILLISECONDS));
         assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(30));
-        AtomicReference<Thread> consumer = new AtomicReference<>();
-        CompletableFuture<Integer> last = CompletableFuture.supplyAsync(() -> {
-            consumer.set(Thread.currentThread());
-            try {
-                return d.takeLast();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }, OWN_THREAD);
-        awaitParked(consumer);
+        AtomicReference<Integer> taken = new AtomicReference<>();
+        Blocked last = Blocked.start(() -> {
+            taken.set(d.takeLast());
+            return null;
+        });
         d.addAllLast(List.of(1, 2));
-        assertEquals(2, last.get(10, TimeUnit.SECONDS));
+        assertNull(last.outcome());
+        assertEquals(2, taken.get());
         d.shutdown();
         assertThrows(ShutDownException.class, () -> d.addFirst(3));
         assertEquals(1, d.takeFirst());
@@ -122,18 +116,8 @@ class ConcurrentDequeTest {
         assertNull(e.pollFirst());
 
         ConcurrentDeque<Integer> f = new ConcurrentDeque<>();
-        AtomicReference<Thread> blocked = new AtomicReference<>();
-        CompletableFuture<Throwable> interrupted = CompletableFuture.supplyAsync(() -> {
-            blocked.set(Thread.currentThread());
-            try {
-                f.takeFirst();
-                return null;
-            } catch (Throwable x) {
-                return x;
-            }
-        }, OWN_THREAD);
-        awaitParked(blocked);
-        blocked.get().interrupt();
-        assertInstanceOf(InterruptedException.class, interrupted.get(10, TimeUnit.SECONDS));
+        Blocked blocked = Blocked.start(f::takeFirst);
+        blocked.thread().interrupt();
+        assertInstanceOf(InterruptedException.class, blocked.outcome());
     }
 }

@@ -4,7 +4,6 @@ import io.ft4j.testing.Linearizability;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of ConcurrentDict's single-key operations against a sequential map, in model-checking and stress
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:6")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
-public class ConcurrentDictLincheckTest {
+public class ConcurrentDictLincheckTest extends Linearizability {
     private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1, 1);
 
     @Operation public Integer get(@Param(name = "key") int k) { return d.get(k); }
@@ -27,13 +26,4 @@ public class ConcurrentDictLincheckTest {
     @Operation public Integer compute(@Param(name = "key") int k) { return d.compute(k, (x, v) -> v == null ? 1 : (v > 5 ? null : v + 1)); }
     @Operation public boolean containsKey(@Param(name = "key") int k) { return d.containsKey(k); }
 
-    @Test
-    void modelChecking() {
-        Linearizability.modelCheck(getClass());
-    }
-
-    @Test
-    void stress() {
-        Linearizability.stress(getClass());
-    }
 }

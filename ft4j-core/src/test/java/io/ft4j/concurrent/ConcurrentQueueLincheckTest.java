@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Lincheck's defaults take minutes.
  */
 @Param(name = "e", gen = IntGen.class, conf = "1:4")
-public class ConcurrentQueueLincheckTest {
+public class ConcurrentQueueLincheckTest extends Linearizability {
     final ConcurrentQueue<Integer> q = newQueue();
 
     ConcurrentQueue<Integer> newQueue() {
@@ -27,16 +27,6 @@ public class ConcurrentQueueLincheckTest {
     @Operation public Integer peek() { return q.peek(); }
     @Operation public boolean remove(@Param(name = "e") int e) { return q.remove(e); }
     @Operation public boolean isEmpty() { return q.isEmpty(); }
-
-    @Test
-    void modelChecking() {
-        Linearizability.modelCheck(getClass());
-    }
-
-    @Test
-    void stress() {
-        Linearizability.stress(getClass());
-    }
 
     /** The same operations on segments of two slots. */
     public static class TinySegments extends ConcurrentQueueLincheckTest {

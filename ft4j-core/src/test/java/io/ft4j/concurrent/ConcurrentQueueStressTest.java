@@ -1,7 +1,5 @@
 package io.ft4j.concurrent;
 
-import static io.ft4j.concurrent.ConcurrentQueueTest.OWN_THREAD;
-import static io.ft4j.concurrent.ConcurrentQueueTest.awaitParked;
 import static io.ft4j.testing.Race.race;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,13 +10,12 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import io.ft4j.testing.Blocked;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -101,19 +98,12 @@ class ConcurrentQueueStressTest {
 
         StdConcurrentQueue<Integer> full = new StdConcurrentQueue<>(1);
         full.put(1);
-        AtomicReference<Thread> producer = new AtomicReference<>();
-        CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
-            producer.set(Thread.currentThread());
-            try {
-                full.put(2);
-                return null;
-            } catch (Throwable e) {
-                return e;
-            }
-        }, OWN_THREAD);
-        awaitParked(producer);
+        Blocked blocked = Blocked.start(() -> {
+            full.put(2); // full: parks
+            return null;
+        });
         full.shutdown();
-        assertInstanceOf(ShutDownException.class, blocked.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ShutDownException.class, blocked.outcome());
         assertEquals(1, full.unfinishedTasks(), "the refused put is not a task");
         CountDownLatch joined = new CountDownLatch(1);
         Thread joiner = Thread.ofPlatform().start(() -> {

@@ -12,18 +12,13 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import io.ft4j.testing.Blocked;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class ConcurrentQueueTest {
-    /** One platform thread per task: the common pool has one thread on a 2-core machine, and these tasks block. */
-    static final java.util.concurrent.Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
 
     @Test
     void fifoAcrossManySegments() {
@@ -67,18 +62,12 @@ class ConcurrentQueueTest {
         assertFalse(q.offer(3));
         assertEquals(0, q.remainingCapacity());
         assertFalse(q.offer(3, 20, TimeUnit.MILLISECONDS));
-        CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<Void> put = CompletableFuture.runAsync(() -> {
-            started.countDown();
-            try {
-                q.put(3);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }, OWN_THREAD);
-        started.await();
-        assertEquals(1, q.take()); // makes room: the put completes
-        put.get(10, TimeUnit.SECONDS);
+        Blocked put = Blocked.start(() -> {
+            q.put(3); // full: parks
+            return null;
+        });
+        assertEquals(1, q.take()); // makes room: the parked put completes
+        assertNull(put.outcome());
         assertEquals(List.of(2, 3), new ArrayList<>(q));
         assertEquals(2, q.size());
     }
@@ -122,20 +111,10 @@ class ConcurrentQueueTest {
     @Test
     void gracefulShutdownDrainsThenWakesConsumersWithShutDown() throws Exception {
         ConcurrentQueue<Integer> q = new ConcurrentQueue<>();
-        CountDownLatch waiting = new CountDownLatch(2);
-        List<CompletableFuture<Throwable>> consumers = new ArrayList<>();
+        List<Blocked> consumers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            consumers.add(CompletableFuture.supplyAsync(() -> {
-                waiting.countDown();
-                try {
-                    q.take();
-                    return null;
-                } catch (Throwable e) {
-                    return e;
-                }
-            }, OWN_THREAD));
+            consumers.add(Blocked.start(q::take));
         }
-        waiting.await();
         q.offer(1); // one consumer gets it
         q.offer(2); // so does the other
         q.offer(3);
@@ -144,8 +123,8 @@ class ConcurrentQueueTest {
         assertThrows(ShutDownException.class, () -> q.offer(4));
         assertThrows(ShutDownException.class, () -> q.put(4));
         assertThrows(ShutDownException.class, () -> q.add(4));
-        for (CompletableFuture<Throwable> c : consumers) {
-            assertNull(c.get(10, TimeUnit.SECONDS));
+        for (Blocked c : consumers) {
+            assertNull(c.outcome());
         }
         assertEquals(3, q.take()); // still drains
         ShutDownException e = assertThrows(ShutDownException.class, q::take);
@@ -158,19 +137,9 @@ class ConcurrentQueueTest {
     @Test
     void shutdownWakesABlockedConsumer() throws Exception {
         ConcurrentQueue<Integer> q = new ConcurrentQueue<>();
-        AtomicReference<Thread> consumer = new AtomicReference<>();
-        CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
-            consumer.set(Thread.currentThread());
-            try {
-                q.take();
-                return null;
-            } catch (Throwable e) {
-                return e;
-            }
-        }, OWN_THREAD);
-        awaitParked(consumer);
+        Blocked blocked = Blocked.start(q::take);
         q.shutdown();
-        assertInstanceOf(ShutDownException.class, blocked.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ShutDownException.class, blocked.outcome());
     }
 
     @Test
@@ -238,38 +207,9 @@ class ConcurrentQueueTest {
         assertThrows(IllegalStateException.class, () -> q.iterator().remove());
     }
 
-    interface Blocking {
-        Object call() throws InterruptedException;
-    }
-
-    private static void assertInterruptible(Blocking op) throws Exception {
-        AtomicReference<Thread> thread = new AtomicReference<>();
-        CompletableFuture<Throwable> f = CompletableFuture.supplyAsync(() -> {
-            thread.set(Thread.currentThread());
-            try {
-                op.call();
-                return null;
-            } catch (Throwable e) {
-                return e;
-            }
-        }, OWN_THREAD);
-        awaitParked(thread);
-        thread.get().interrupt();
-        assertInstanceOf(InterruptedException.class, f.get(10, TimeUnit.SECONDS));
-    }
-
-    /** Waits until the thread is parked (or timed-waiting): then it is certainly inside the blocking call. */
-    static void awaitParked(AtomicReference<Thread> thread) throws InterruptedException, ExecutionException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (;;) {
-            Thread t = thread.get();
-            if (t != null && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("thread never blocked");
-            }
-            Thread.onSpinWait();
-        }
+    private static void assertInterruptible(Blocked.Call op) throws Exception {
+        Blocked blocked = Blocked.start(op);
+        blocked.thread().interrupt();
+        assertInstanceOf(InterruptedException.class, blocked.outcome());
     }
 }

@@ -4,12 +4,23 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
- * Lincheck runs with ft4j's bounds, in one place: Lincheck's defaults take minutes per class, these take seconds and
+ * Lincheck runs with ft4j's bounds, in one place, and a base class whose two tests check the subclass: Lincheck's defaults take minutes per class, these take seconds and
  * still found every bug planted or met so far (a broken CAS loop, a peek that read its bound once, a remove that
  * skipped unwritten slots).
  */
-public final class Linearizability {
-    private Linearizability() {}
+public abstract class Linearizability {
+    /** For test classes: subclasses declare {@code @Operation}s and inherit both checks of themselves. */
+    protected Linearizability() {}
+
+    @org.junit.jupiter.api.Test
+    public void modelChecking() {
+        modelCheck(getClass());
+    }
+
+    @org.junit.jupiter.api.Test
+    public void stress() {
+        stress(getClass());
+    }
 
     /**
      * Explores interleavings systematically (Lincheck's model checking).

@@ -7,5 +7,6 @@
 module io.ft4j {
     exports io.ft4j.atomic;
     exports io.ft4j.concurrent;
+    exports io.ft4j.lock;
     exports io.ft4j.thread;
 }

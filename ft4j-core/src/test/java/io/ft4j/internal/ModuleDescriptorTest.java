@@ -25,7 +25,7 @@ class ModuleDescriptorTest {
             assertEquals(Set.of(), e.targets(), "qualified export of " + e.source());
             exports.add(e.source());
         });
-        assertEquals(Set.of("io.ft4j.atomic", "io.ft4j.concurrent", "io.ft4j.thread"), exports);
+        assertEquals(Set.of("io.ft4j.atomic", "io.ft4j.concurrent", "io.ft4j.lock", "io.ft4j.thread"), exports);
         Set<String> requires = new TreeSet<>();
         d.requires().forEach(r -> requires.add(r.name()));
         assertEquals(Set.of("java.base"), requires, "ft4j-core has zero runtime dependencies");

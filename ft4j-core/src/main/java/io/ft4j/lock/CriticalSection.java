@@ -1,0 +1,220 @@
+package io.ft4j.lock;
+
+import io.ft4j.internal.util.Checks;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.function.Supplier;
+
+/**
+ * Runs a block holding the locks of one or more objects at once, without deadlock whatever order different threads
+ * name the objects in: the Java form of CPython's per-object critical sections ({@code Py_BEGIN_CRITICAL_SECTION2}).
+ *
+ * <p><b>What it locks.</b> Each object's own monitor, the lock {@code synchronized (object)} takes. So a critical
+ * section excludes every {@code synchronized} method of the object and every other critical section on it: two
+ * {@link java.util.Collections#synchronizedList synchronized lists}, or a {@link java.util.Vector} and a
+ * {@link StringBuffer}, can be updated together atomically. (A table of striped locks would not exclude the object's
+ * own synchronized code, and would make unrelated objects contend.)
+ *
+ * <p><b>Deadlock freedom.</b> The objects are locked in one global order: by
+ * {@link System#identityHashCode identity hash}. Two distinct objects can share a hash; when a call names such a
+ * pair it first takes one global tie-breaking monitor, so two threads ordering tied objects differently cannot
+ * both be inside. Naming an object twice locks it once. Deadlock freedom covers the objects of one call: a section
+ * opened inside another section, on objects that sort lower, can deadlock like any nested lock; the lock-order
+ * checker ({@link LockOrder}) sees critical sections and reports such nesting.
+ *
+ * <p><b>Ordering.</b> Entering and leaving are monitor enter and exit: everything done in a section happens-before
+ * whatever a later section (or synchronized block) on any of the same objects does.
+ *
+ * <p><b>Threads.</b> Monitors are re-entrant, so a section may call code that synchronizes on the same objects.
+ * Since JDK 24 a virtual thread blocked on a monitor, or holding one, no longer pins its carrier thread, so
+ * sections are fine on virtual threads. Waiting for a monitor cannot be interrupted or timed out; use ft4j's locks
+ * where that is needed.
+ */
+public final class CriticalSection {
+    private CriticalSection() {}
+
+    /** Breaks ties between distinct objects with equal identity hashes. */
+    private static final Object TIE = new Object();
+    private static final Comparator<Object> BY_IDENTITY = Comparator.comparingInt(System::identityHashCode);
+
+    /**
+     * Runs {@code body} holding {@code object}'s monitor.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static void run(Object object, Runnable body) {
+        Checks.requireNonNull(body, "body");
+        call(object, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code body} holding {@code object}'s monitor and returns its result.
+     *
+     * @param <T> the result type
+     * @return what {@code body} returned
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T> T call(Object object, Supplier<T> body) {
+        Checks.requireNonNull(object, "object");
+        Checks.requireNonNull(body, "body");
+        if (LockOrder.checking) {
+            return checked(new Object[] {object}, body);
+        }
+        synchronized (object) {
+            return body.get();
+        }
+    }
+
+    /**
+     * Runs {@code body} holding the monitors of both objects, taken in the global order.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static void run(Object first, Object second, Runnable body) {
+        Checks.requireNonNull(body, "body");
+        call(first, second, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code body} holding the monitors of both objects, taken in the global order, and returns its result.
+     *
+     * @param <T> the result type
+     * @return what {@code body} returned
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T> T call(Object first, Object second, Supplier<T> body) {
+        Checks.requireNonNull(first, "first");
+        Checks.requireNonNull(second, "second");
+        Checks.requireNonNull(body, "body");
+        if (first == second) {
+            return call(first, body);
+        }
+        if (LockOrder.checking) {
+            return checked(new Object[] {first, second}, body);
+        }
+        int h1 = System.identityHashCode(first);
+        int h2 = System.identityHashCode(second);
+        if (h1 == h2) {
+            synchronized (TIE) {
+                return both(first, second, body);
+            }
+        }
+        return h1 < h2 ? both(first, second, body) : both(second, first, body);
+    }
+
+    private static <T> T both(Object low, Object high, Supplier<T> body) {
+        synchronized (low) {
+            synchronized (high) {
+                return body.get();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code body} holding the monitors of all the objects, taken in the global order.
+     *
+     * @throws NullPointerException if an argument or an element is null
+     * @throws IllegalArgumentException if {@code objects} is empty
+     */
+    public static void run(Object[] objects, Runnable body) {
+        Checks.requireNonNull(body, "body");
+        call(objects, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code body} holding the monitors of all the objects, taken in the global order, and returns its result.
+     *
+     * @param <T> the result type
+     * @return what {@code body} returned
+     * @throws NullPointerException if an argument or an element is null
+     * @throws IllegalArgumentException if {@code objects} is empty
+     */
+    public static <T> T call(Object[] objects, Supplier<T> body) {
+        Checks.requireNonNull(objects, "objects");
+        Checks.requireNonNull(body, "body");
+        if (objects.length == 0) {
+            throw new IllegalArgumentException(Checks.badArgument("objects.length", 0, ">= 1"));
+        }
+        Object[] sorted = ordered(objects);
+        if (LockOrder.checking) {
+            return checked(sorted, body);
+        }
+        if (hasTies(sorted)) {
+            synchronized (TIE) {
+                return nest(sorted, 0, body);
+            }
+        }
+        return nest(sorted, 0, body);
+    }
+
+    /** A copy in lock order, each object once. */
+    private static Object[] ordered(Object[] objects) {
+        Object[] sorted = objects.clone();
+        for (int i = 0; i < sorted.length; i++) {
+            Checks.requireNonNull(sorted[i], "objects[" + i + "]");
+        }
+        Arrays.sort(sorted, BY_IDENTITY);
+        int n = 0;
+        outer:
+        for (Object o : sorted) {
+            for (int j = n - 1; j >= 0 && System.identityHashCode(sorted[j]) == System.identityHashCode(o); j--) {
+                if (sorted[j] == o) {
+                    continue outer;
+                }
+            }
+            sorted[n++] = o;
+        }
+        return n == sorted.length ? sorted : Arrays.copyOf(sorted, n);
+    }
+
+    private static boolean hasTies(Object[] sorted) {
+        for (int i = 1; i < sorted.length; i++) {
+            if (System.identityHashCode(sorted[i]) == System.identityHashCode(sorted[i - 1])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <T> T nest(Object[] sorted, int i, Supplier<T> body) {
+        synchronized (sorted[i]) {
+            return i + 1 == sorted.length ? body.get() : nest(sorted, i + 1, body);
+        }
+    }
+
+    /** The same acquisition, reported to the lock-order checker object by object. */
+    private static <T> T checked(Object[] objects, Supplier<T> body) {
+        Object[] sorted = objects.length == 1 ? objects : ordered(objects);
+        LockOrder.Node[] nodes = new LockOrder.Node[sorted.length];
+        for (int i = 0; i < sorted.length; i++) {
+            nodes[i] = LockOrder.nodeOf(sorted[i]);
+        }
+        if (hasTies(sorted)) {
+            synchronized (TIE) {
+                return nestChecked(sorted, nodes, 0, body);
+            }
+        }
+        return nestChecked(sorted, nodes, 0, body);
+    }
+
+    private static <T> T nestChecked(Object[] sorted, LockOrder.Node[] nodes, int i, Supplier<T> body) {
+        LockOrder.acquiring(nodes[i], false);
+        synchronized (sorted[i]) {
+            LockOrder.acquired(nodes[i], false);
+            try {
+                return i + 1 == sorted.length ? body.get() : nestChecked(sorted, nodes, i + 1, body);
+            } finally {
+                LockOrder.released(nodes[i]);
+            }
+        }
+    }
+}

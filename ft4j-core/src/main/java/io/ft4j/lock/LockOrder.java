@@ -1,0 +1,537 @@
+package io.ft4j.lock;
+
+import io.ft4j.internal.util.Checks;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Lock-order checking: finds potential deadlocks from the order in which threads take locks, whether or not the
+ * threads ever deadlocked (the idea of Linux's lockdep).
+ *
+ * <p><b>Algorithm.</b> While checking is on, every ft4j lock ({@link ReaderWriterLock}, {@link IntervalLock}, the
+ * objects of a {@link CriticalSection}, and any lock passed through {@link #wrap(Lock, String)}) reports each
+ * acquisition before it blocks. A per-thread list holds the locks the thread holds. Taking lock B while holding A
+ * records the edge A&rarr;B in a global graph, with the source line and thread that first did so. An edge that closes
+ * a cycle is a potential deadlock: the threads on the cycle, run at the wrong moment, would each wait for the next.
+ * It is reported the first time the closing edge is seen, naming every acquisition site on the cycle. Locks may also
+ * carry a level: a lock may only be taken while holding locks of lower levels, checked on every acquisition.
+ *
+ * <p><b>Read locks.</b> Edges carry the mode in which the earlier lock was held and the later one wanted. A cycle
+ * passing through a lock L where both sides are read holds is a deadlock only if new readers of L can queue behind a
+ * writer, which needs a writer of L; such a cycle is reported only if L had been write-locked by the time the cycle
+ * closed. A re-entrant acquisition, or a read taken under one's own write lock (downgrade), adds no edge.
+ *
+ * <p><b>No race between checkers.</b> Finding an edge that is already known is lock-free; adding a new edge, with its
+ * cycle search, runs under one global lock. Two threads closing the two halves of a cycle at the same moment are
+ * therefore serialised: the second one sees the first one's edge and reports.
+ *
+ * <p><b>Cost.</b> Off (the default), each lock operation reads one static field. On, each acquisition costs a
+ * thread-local lookup and one map lookup per lock already held; a new edge costs a stack walk and a graph search.
+ * Turn checking on at startup ({@code -Dio.ft4j.lockOrder=report} or {@code strict}) or with {@link #setMode} before
+ * the threads to be checked start: a change reaches running threads eventually, not at once.
+ */
+public final class LockOrder {
+    private LockOrder() {}
+
+    /** What to do when an acquisition breaks the recorded order. */
+    public enum Mode {
+        /** No checking: each lock operation pays one static field read. */
+        OFF,
+        /** Record the order and hand each violation to the handler; the acquisition goes ahead. */
+        REPORT,
+        /** Record the order and throw {@link LockOrderViolationException} instead of acquiring. */
+        STRICT
+    }
+
+    /** Read on every lock operation: a plain field, so checking off costs one load and a branch. */
+    static boolean checking;
+
+    /** The level of a lock that has none: it takes part in cycle checks only. */
+    public static final int NO_LEVEL = Integer.MIN_VALUE;
+
+    private static final ReentrantLock GRAPH = new ReentrantLock();
+    private static final ThreadLocal<Held> HELD = ThreadLocal.withInitial(Held::new);
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final System.Logger LOG = System.getLogger(LockOrder.class.getName());
+    private static final Consumer<LockOrderViolationException> LOG_WARNING =
+            x -> LOG.log(System.Logger.Level.WARNING, x.getMessage());
+    private static final IdentityNodes OBJECTS = new IdentityNodes();
+
+    private static volatile Mode mode = Mode.OFF;
+    private static volatile Consumer<? super LockOrderViolationException> handler = LOG_WARNING;
+    /** Bumped by every mode change and reset: per-thread held lists of an older epoch are stale and cleared. */
+    private static volatile int epoch;
+    /** Bumped by {@link #reset()}: edges of an older generation are forgotten. Written under {@link #GRAPH}. */
+    private static volatile int generation;
+
+    static {
+        String property = System.getProperty("io.ft4j.lockOrder");
+        if (property != null) {
+            setMode(parse(property));
+        }
+    }
+
+    static Mode parse(String text) {
+        try {
+            return Mode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    Checks.badArgument("io.ft4j.lockOrder", text, "off, report or strict"), e);
+        }
+    }
+
+    /** @return the current mode */
+    public static Mode mode() {
+        return mode;
+    }
+
+    /**
+     * Turns checking on or off. Locks held while the mode changes are forgotten by the checker (their release is not
+     * an error), so turn it on before the threads to be checked take locks.
+     *
+     * @param newMode the mode
+     * @throws NullPointerException if {@code newMode} is null
+     */
+    public static void setMode(Mode newMode) {
+        Checks.requireNonNull(newMode, "newMode");
+        GRAPH.lock();
+        try {
+            mode = newMode;
+            epoch++;
+            checking = newMode != Mode.OFF;
+        } finally {
+            GRAPH.unlock();
+        }
+    }
+
+    /**
+     * Sets who hears about violations in {@link Mode#REPORT} mode. The default logs each one as a warning through
+     * {@link System.Logger}. The handler runs on the thread that found the violation, holding whatever locks it
+     * holds, before it acquires the next one: keep it short and lock-free.
+     *
+     * @param newHandler receives each violation once
+     * @throws NullPointerException if {@code newHandler} is null
+     */
+    public static void onViolation(Consumer<? super LockOrderViolationException> newHandler) {
+        handler = Checks.requireNonNull(newHandler, "newHandler");
+    }
+
+    /** Forgets every recorded edge and every held list, for tests and for phases of a program that restart. */
+    public static void reset() {
+        GRAPH.lock();
+        try {
+            generation++;
+            epoch++;
+        } finally {
+            GRAPH.unlock();
+        }
+    }
+
+    /**
+     * A lock that ft4j did not create, checked like ft4j's own (exclusive mode). Every acquisition must go through
+     * the returned view for its order to be seen.
+     *
+     * @param lock the lock to check, such as a {@link ReentrantLock}
+     * @param name the name used in reports
+     * @return a view of {@code lock} that reports to the checker
+     */
+    public static Lock wrap(Lock lock, String name) {
+        Checks.requireNonNull(lock, "lock");
+        return new CheckedLock(lock, new Node(Checks.requireNonNull(name, "name"), NO_LEVEL), false);
+    }
+
+    /**
+     * A read-write lock that ft4j did not create, checked like {@link ReaderWriterLock}: its read side is shared,
+     * its write side exclusive, and both are one lock in the graph.
+     *
+     * @param lock the lock to check, such as a {@link java.util.concurrent.locks.ReentrantReadWriteLock}
+     * @param name the name used in reports
+     * @return a view of {@code lock} whose two sides report to the checker
+     */
+    public static ReadWriteLock wrap(ReadWriteLock lock, String name) {
+        Checks.requireNonNull(lock, "lock");
+        Node node = new Node(Checks.requireNonNull(name, "name"), NO_LEVEL);
+        Lock read = new CheckedLock(lock.readLock(), node, true);
+        Lock write = new CheckedLock(lock.writeLock(), node, false);
+        return new ReadWriteLock() {
+            @Override public Lock readLock() { return read; }
+            @Override public Lock writeLock() { return write; }
+        };
+    }
+
+    // ------------------------------------------------------------------ hooks called by the locks
+
+    /** One lock in the graph: an ft4j lock, a wrapped lock, or an object used by a critical section. */
+    static final class Node {
+        final String name;
+        final int level;
+        /** Whether the lock was ever taken exclusively; decides whether read-read steps through it can block. */
+        volatile boolean written;
+        /** Outgoing edges of {@link #gen}, by target, one slot per (held shared, wanted shared) pair. */
+        volatile Map<Node, Edge[]> out;
+        volatile int gen;
+
+        Node(String name, int level) {
+            this.name = name;
+            this.level = level;
+        }
+
+        boolean knows(Node to, boolean heldShared, boolean wantShared) {
+            Map<Node, Edge[]> edges = out;
+            if (edges == null || gen != generation) {
+                return false;
+            }
+            Edge[] kinds = edges.get(to);
+            return kinds != null && kinds[kind(heldShared, wantShared)] != null;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The first time a thread took {@code to} while holding {@code from}. */
+    record Edge(Node from, boolean heldShared, Node to, boolean wantShared, String site, String thread) {
+        @Override
+        public String toString() {
+            return from.name + " (" + mode(heldShared) + ") then " + to.name + " (" + mode(wantShared) + ") at "
+                    + site + " in thread \"" + thread + "\"";
+        }
+    }
+
+    /** The locks one thread holds, most recent last; a lock held re-entrantly appears once per hold. */
+    static final class Held {
+        int epoch = LockOrder.epoch;
+        Node[] nodes = new Node[8];
+        boolean[] shared = new boolean[8];
+        int size;
+
+        int indexOf(Node n) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (nodes[i] == n) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    static Node node(String name, Object owner, int level) {
+        return new Node(name != null ? name : defaultName(owner), level);
+    }
+
+    static Node nodeOf(Object object) {
+        return OBJECTS.get(object);
+    }
+
+    private static String defaultName(Object owner) {
+        return owner.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(owner));
+    }
+
+    private static Held held() {
+        Held h = HELD.get();
+        if (h.epoch != epoch) {
+            java.util.Arrays.fill(h.nodes, null);
+            h.size = 0;
+            h.epoch = epoch;
+        }
+        return h;
+    }
+
+    /**
+     * Called before a lock may block: records the order against every lock this thread holds and reports what
+     * breaks it. In strict mode it throws, and the caller must not acquire.
+     */
+    static void acquiring(Node n, boolean shared) {
+        Mode m = mode;
+        if (m == Mode.OFF) {
+            return;
+        }
+        if (!shared && !n.written) {
+            n.written = true;
+        }
+        Held h = held();
+        if (h.indexOf(n) >= 0) {
+            return; // re-entrant, or a read under this thread's own write lock: no new order
+        }
+        for (int i = 0; i < h.size; i++) {
+            Node p = h.nodes[i];
+            boolean ps = h.shared[i];
+            if (p.level != NO_LEVEL && n.level != NO_LEVEL && n.level <= p.level) {
+                violation(m, new LockOrderViolationException("Lock hierarchy broken: acquiring " + n.name
+                        + " (level " + n.level + ", " + mode(shared) + ") while holding " + p.name + " (level "
+                        + p.level + ") at " + site() + " in thread \"" + Thread.currentThread().getName()
+                        + "\". Take locks in increasing level order."));
+            }
+            if (!p.knows(n, ps, shared)) {
+                addEdge(m, p, ps, n, shared);
+            }
+        }
+    }
+
+    /** Called once a lock is held. */
+    static void acquired(Node n, boolean shared) {
+        Held h = held();
+        if (h.size == h.nodes.length) {
+            h.nodes = java.util.Arrays.copyOf(h.nodes, h.size * 2);
+            h.shared = java.util.Arrays.copyOf(h.shared, h.size * 2);
+        }
+        h.nodes[h.size] = n;
+        h.shared[h.size++] = shared;
+    }
+
+    /** Called when a hold is released; a lock the checker never saw taken (mode changed since) is ignored. */
+    static void released(Node n) {
+        Held h = held();
+        int i = h.indexOf(n);
+        if (i < 0) {
+            return;
+        }
+        System.arraycopy(h.nodes, i + 1, h.nodes, i, h.size - i - 1);
+        System.arraycopy(h.shared, i + 1, h.shared, i, h.size - i - 1);
+        h.nodes[--h.size] = null;
+    }
+
+    private static void addEdge(Mode m, Node from, boolean heldShared, Node to, boolean wantShared) {
+        LockOrderViolationException found = null;
+        GRAPH.lock();
+        try {
+            if (from.knows(to, heldShared, wantShared)) {
+                return; // another thread recorded it meanwhile
+            }
+            Edge edge = new Edge(from, heldShared, to, wantShared, site(), Thread.currentThread().getName());
+            List<Edge> back = pathBack(to, wantShared, from, heldShared);
+            if (back != null) {
+                StringBuilder s = new StringBuilder("Potential deadlock: lock order cycle between ")
+                        .append(back.size() + 1).append(" locks.\n  now:     ").append(edge);
+                for (Edge e : back) {
+                    s.append("\n  earlier: ").append(e);
+                }
+                s.append("\nTake these locks in one order everywhere.");
+                found = new LockOrderViolationException(s.toString());
+                if (m == Mode.STRICT) {
+                    throw found;
+                }
+            }
+            int g = generation;
+            if (from.out == null || from.gen != g) {
+                from.out = new ConcurrentHashMap<>();
+                from.gen = g;
+            }
+            Edge[] kinds = from.out.computeIfAbsent(to, k -> new Edge[4]);
+            kinds[kind(heldShared, wantShared)] = edge; // published to lock-free readers racily: a miss only retries here
+        } finally {
+            GRAPH.unlock();
+        }
+        if (found != null) {
+            handler.accept(found);
+        }
+    }
+
+    /**
+     * Searches for a path of recorded edges from {@code start} (acquired in mode {@code startShared}) back to
+     * {@code target} (held in mode {@code targetShared}) along which every lock really blocks the next thread.
+     * Breadth-first over (lock, mode it was entered in), so the reported cycle is a shortest one.
+     */
+    private static List<Edge> pathBack(Node start, boolean startShared, Node target, boolean targetShared) {
+        record State(Node node, boolean enteredShared) {}
+        record Step(State from, Edge edge) {}
+        Map<State, Step> via = new HashMap<>();
+        ArrayDeque<State> todo = new ArrayDeque<>();
+        State first = new State(start, startShared);
+        via.put(first, new Step(null, null));
+        todo.add(first);
+        int g = generation;
+        while (!todo.isEmpty()) {
+            State s = todo.poll();
+            if (s.node == target && blocks(target, s.enteredShared, targetShared)) {
+                List<Edge> path = new ArrayList<>();
+                for (Step step = via.get(s); step.edge != null; step = via.get(step.from)) {
+                    path.add(step.edge);
+                }
+                Collections.reverse(path);
+                return path;
+            }
+            Map<Node, Edge[]> edges = s.node.out;
+            if (edges == null || s.node.gen != g) {
+                continue;
+            }
+            for (Edge[] kinds : edges.values()) {
+                for (Edge e : kinds) {
+                    if (e != null && blocks(s.node, s.enteredShared, e.heldShared)) {
+                        State next = new State(e.to, e.wantShared);
+                        if (via.putIfAbsent(next, new Step(s, e)) == null) {
+                            todo.add(next);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a thread wanting {@code lock} in mode {@code wantShared} can be blocked by one holding it in mode
+     * {@code heldShared}. Two read holds block each other only through a waiting writer, which needs one.
+     */
+    private static boolean blocks(Node lock, boolean wantShared, boolean heldShared) {
+        return !(wantShared && heldShared) || lock.written;
+    }
+
+    private static int kind(boolean heldShared, boolean wantShared) {
+        return (heldShared ? 2 : 0) + (wantShared ? 1 : 0);
+    }
+
+    private static String mode(boolean shared) {
+        return shared ? "read" : "write";
+    }
+
+    private static void violation(Mode m, LockOrderViolationException x) {
+        if (m == Mode.STRICT) {
+            throw x;
+        }
+        handler.accept(x);
+    }
+
+    /** The caller's frame: the first one outside ft4j's lock classes. */
+    private static String site() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !isInternal(f.getDeclaringClass()))
+                .findFirst()
+                .map(f -> f.toStackTraceElement().toString())
+                .orElse("(unknown)"));
+    }
+
+    private static boolean isInternal(Class<?> c) {
+        Class<?> host = c.getNestHost();
+        return host == LockOrder.class || host == ReaderWriterLock.class || host == IntervalLock.class
+                || host == CriticalSection.class;
+    }
+
+    // ------------------------------------------------------------------ wrapped locks and object nodes
+
+    /** A foreign lock seen through the checker. */
+    private static final class CheckedLock implements Lock {
+        private final Lock lock;
+        private final Node node;
+        private final boolean shared;
+
+        CheckedLock(Lock lock, Node node, boolean shared) {
+            this.lock = lock;
+            this.node = node;
+            this.shared = shared;
+        }
+
+        @Override
+        public void lock() {
+            if (checking) {
+                acquiring(node, shared);
+            }
+            lock.lock();
+            if (checking) {
+                acquired(node, shared);
+            }
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException {
+            if (checking) {
+                acquiring(node, shared);
+            }
+            lock.lockInterruptibly();
+            if (checking) {
+                acquired(node, shared);
+            }
+        }
+
+        @Override
+        public boolean tryLock() {
+            boolean locked = lock.tryLock(); // cannot wait, so cannot deadlock: no edge, but it counts as held
+            if (locked && checking) {
+                acquired(node, shared);
+            }
+            return locked;
+        }
+
+        @Override
+        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+            if (checking) {
+                acquiring(node, shared);
+            }
+            boolean locked = lock.tryLock(time, unit);
+            if (locked && checking) {
+                acquired(node, shared);
+            }
+            return locked;
+        }
+
+        @Override
+        public void unlock() {
+            lock.unlock();
+            if (checking) {
+                released(node);
+            }
+        }
+
+        @Override
+        public Condition newCondition() {
+            return lock.newCondition();
+        }
+
+        @Override
+        public String toString() {
+            return node.name + " " + lock;
+        }
+    }
+
+    /** Nodes for arbitrary objects, by identity, without keeping the objects alive. */
+    private static final class IdentityNodes {
+        private final ConcurrentHashMap<Key, Node> nodes = new ConcurrentHashMap<>();
+        private final ReferenceQueue<Object> dead = new ReferenceQueue<>();
+
+        Node get(Object o) {
+            for (Object k; (k = dead.poll()) != null; ) {
+                nodes.remove(k);
+            }
+            return nodes.computeIfAbsent(new Key(o, dead), k -> new Node(defaultName(o), NO_LEVEL));
+        }
+
+        static final class Key extends WeakReference<Object> {
+            private final int hash;
+
+            Key(Object o, ReferenceQueue<Object> queue) {
+                super(o, queue);
+                hash = System.identityHashCode(o);
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
+            }
+
+            @Override
+            public boolean equals(Object other) {
+                if (this == other) {
+                    return true;
+                }
+                Object mine = get();
+                return other instanceof Key k && mine != null && mine == k.get();
+            }
+        }
+    }
+}

@@ -1,0 +1,542 @@
+package io.ft4j.lock;
+
+import io.ft4j.internal.util.Checks;
+import io.ft4j.internal.wait.Waiters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+
+/**
+ * A writer-preferring read-write lock whose readers do not share a cache line: each reading thread announces itself
+ * in a slot of its own, so concurrent readers never write the same memory.
+ *
+ * <p><b>Algorithm.</b> Each thread that reads gets a padded slot holding its read-hold count; the lock keeps an array
+ * of slots, one per thread that ever read (slots of ended threads are reused). A reader stores 1 in its slot, then
+ * reads the writer word; if no writer holds or waits, it holds the read lock. A writer adds itself to the writer
+ * word (a count of waiting writers and an owned bit), takes the owned bit, then waits until every slot reads 0.
+ * Both sides store, then load, with sequentially consistent accesses (Dekker's pattern): either the reader sees the
+ * writer and backs out, or the writer sees the reader and waits for it. A reader that backs out, or releases its
+ * last hold, wakes the writer if one is parked.
+ *
+ * <p><b>Writer preference.</b> A reader that is not already reading waits while any writer holds or waits, so a
+ * stream of readers cannot starve a writer (the reverse can happen: a continuous stream of writers holds readers
+ * off, as in ft_utils' RWLock). Writers take the lock in no particular order.
+ *
+ * <p><b>Linearization points.</b> A read acquisition takes effect at the store of its slot, confirmed by the load of
+ * the writer word that follows; a write acquisition at the load that finds the last slot empty; releases at the
+ * store to the slot or to the writer word. All are volatile accesses, so everything written under the write lock
+ * happens-before whatever a later reader or writer does under the lock.
+ *
+ * <p><b>Holding rules.</b> Both locks are re-entrant, and a re-entrant read never waits, even behind a waiting
+ * writer (that is ft_utils' deadlock, avoided). The writer may take the read lock (downgrade: write, read, release
+ * write, and the thread is left reading with no writer in between). A reader asking for the write lock (upgrade) is
+ * refused at once with {@link IllegalStateException}: two upgrading readers would wait for each other forever.
+ * Releasing a hold the calling thread does not have throws {@link IllegalMonitorStateException}.
+ *
+ * <p><b>Costs.</b> An uncontended read costs a thread-local lookup and one fenced store on each side; reads on many
+ * cores scale because nothing is shared but read-only words. A write scans every slot, so it costs more the more
+ * threads have ever read this lock; the lock suits read-mostly data. Waiting threads spin briefly, yield, then park.
+ * Conditions are not supported.
+ */
+public final class ReaderWriterLock implements ReadWriteLock {
+    private static final long OWNED = 1L;
+    private static final long WRITER = 2L;
+    private static final int SPINS = 1_000;
+    private static final int YIELDS = 4;
+
+    private static final VarHandle STATE;
+    private static final VarHandle HOLDS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(ReaderWriterLock.class, "state", long.class);
+            HOLDS = l.findVarHandle(ReaderHolds.class, "holds", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Waiting writers times {@link #WRITER}, plus {@link #OWNED} while a writer has won the right to drain readers. */
+    private volatile long state;
+    private volatile Thread owner;
+    /** Written by the owner only. */
+    private int writeHolds;
+
+    private final ThreadLocal<Reader> reader = new ThreadLocal<>();
+    private volatile Reader[] slots = new Reader[0];
+    private final Object slotsLock = new Object();
+
+    private final Waiters blockedReaders = new Waiters();
+    private final Waiters blockedWriters = new Waiters();
+    private final Waiters draining = new Waiters();
+
+    private final LockOrder.Node order;
+    private final ReadView readView = new ReadView();
+    private final WriteView writeView = new WriteView();
+    private final LockScope readScope = this::unlockRead;
+    private final LockScope writeScope = this::unlockWrite;
+
+    /** Creates an unnamed lock, which the lock-order checker names by its identity. */
+    public ReaderWriterLock() {
+        this(null, LockOrder.NO_LEVEL);
+    }
+
+    /**
+     * @param name the name the lock-order checker reports it by
+     * @throws NullPointerException if {@code name} is null
+     */
+    public ReaderWriterLock(String name) {
+        this(Checks.requireNonNull(name, "name"), LockOrder.NO_LEVEL);
+    }
+
+    /**
+     * @param name the name the lock-order checker reports it by
+     * @param level this lock's level in a lock hierarchy: while checking is on, it may only be taken while holding
+     *     locks of lower levels
+     * @throws NullPointerException if {@code name} is null
+     */
+    public ReaderWriterLock(String name, int level) {
+        order = LockOrder.node(name, this, level);
+    }
+
+    // ------------------------------------------------------------------ slots
+
+    /** Keeps the hold count of one thread apart from its neighbours' (class-hierarchy padding). */
+    abstract static class ReaderPad {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+    }
+
+    abstract static class ReaderHolds extends ReaderPad {
+        /** This thread's read holds. Written by its thread only; read by writers draining the lock. */
+        volatile int holds;
+    }
+
+    static final class Reader extends ReaderHolds {
+        long p10, p11, p12, p13, p14, p15, p16, p17;
+        /** The thread the slot belongs to; a slot whose thread ended with no holds is handed to a new one. */
+        Thread thread;
+
+        Reader(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    private Reader slot() {
+        Reader r = reader.get();
+        return r != null ? r : register();
+    }
+
+    private Reader register() {
+        Thread me = Thread.currentThread();
+        Reader r = null;
+        synchronized (slotsLock) {
+            for (Reader s : slots) {
+                if (!s.thread.isAlive() && s.holds == 0) {
+                    s.thread = me;
+                    r = s;
+                    break;
+                }
+            }
+            if (r == null) {
+                Reader[] grown = Arrays.copyOf(slots, slots.length + 1);
+                grown[grown.length - 1] = r = new Reader(me);
+                slots = grown; // volatile store before this thread's first slot store: see drained()
+            }
+        }
+        reader.set(r);
+        return r;
+    }
+
+    /**
+     * Whether no thread holds a read lock. A reader that registered after this read the array announced itself after
+     * the writer's announcement, so its load of the writer word sees the writer and it backs out.
+     */
+    private boolean drained() {
+        for (Reader s : slots) {
+            if (s.holds != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ read side
+
+    /** Announces a first read hold; keeps it only if no writer holds or waits (or this thread is the writer). */
+    private boolean tryEnter(Reader r) {
+        HOLDS.setVolatile(r, 1);
+        if (state == 0L || owner == Thread.currentThread()) {
+            return true;
+        }
+        HOLDS.setVolatile(r, 0);
+        if (draining.hasWaiters()) {
+            draining.signal();
+        }
+        return false;
+    }
+
+    private boolean acquireRead(boolean blocking, boolean timed, long deadline) throws InterruptedException {
+        if (LockOrder.checking && blocking) {
+            LockOrder.acquiring(order, true);
+        }
+        Reader r = slot();
+        int h = r.holds;
+        if (h > 0) {
+            HOLDS.setRelease(r, h + 1); // re-entrant: already counted, so no writer can be past its drain
+        } else if (!tryEnter(r)) {
+            if (!blocking || !readSlow(r, timed, deadline)) {
+                return false;
+            }
+        }
+        if (LockOrder.checking) {
+            LockOrder.acquired(order, true);
+        }
+        return true;
+    }
+
+    private boolean readSlow(Reader r, boolean timed, long deadline) throws InterruptedException {
+        do {
+            if (!blockedReaders.await(() -> state == 0L, SPINS, YIELDS, timed, deadline)) {
+                return false;
+            }
+        } while (!tryEnter(r));
+        return true;
+    }
+
+    private void unlockRead() {
+        Reader r = reader.get();
+        int h = r == null ? 0 : r.holds;
+        if (h <= 0) {
+            throw new IllegalMonitorStateException(
+                    "this thread holds no read lock of " + this + ": unlock only what this thread locked");
+        }
+        if (h > 1) {
+            HOLDS.setRelease(r, h - 1);
+        } else {
+            HOLDS.setVolatile(r, 0);
+            if (draining.hasWaiters()) {
+                draining.signal();
+            }
+        }
+        if (LockOrder.checking) {
+            LockOrder.released(order);
+        }
+    }
+
+    // ------------------------------------------------------------------ write side
+
+    private boolean acquireWrite(boolean blocking, boolean timed, long deadline) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            writeHolds++;
+            if (LockOrder.checking) {
+                LockOrder.acquired(order, false);
+            }
+            return true;
+        }
+        Reader r = reader.get();
+        if (r != null && r.holds > 0) {
+            throw new IllegalStateException("this thread holds a read lock of " + this
+                    + "; upgrading would deadlock against another upgrading reader: release the read lock, then"
+                    + " take the write lock");
+        }
+        if (LockOrder.checking && blocking) {
+            LockOrder.acquiring(order, false);
+        }
+        boolean owned = STATE.compareAndSet(this, 0L, WRITER | OWNED);
+        if (!(owned && drained()) && !writeSlow(owned, blocking, timed, deadline)) {
+            return false;
+        }
+        STATE.getAndAdd(this, -WRITER);
+        owner = me;
+        writeHolds = 1;
+        if (LockOrder.checking) {
+            LockOrder.acquired(order, false);
+        }
+        return true;
+    }
+
+    /**
+     * Takes the owned bit, unless the fast path already did ({@code owned}), then waits for readers to drain. A
+     * writer that gives up withdraws everything it added to the writer word.
+     */
+    private boolean writeSlow(boolean owned, boolean blocking, boolean timed, long deadline)
+            throws InterruptedException {
+        if (!owned) {
+            if (!blocking) {
+                return false;
+            }
+            STATE.getAndAdd(this, WRITER);
+            try {
+                for (;;) {
+                    long s = state;
+                    if ((s & OWNED) == 0L) {
+                        if (STATE.compareAndSet(this, s, s | OWNED)) {
+                            break;
+                        }
+                    } else if (!blockedWriters.await(() -> (state & OWNED) == 0L, SPINS, YIELDS, timed, deadline)) {
+                        abandon(WRITER);
+                        return false;
+                    }
+                }
+            } catch (InterruptedException e) {
+                abandon(WRITER);
+                throw e;
+            }
+        }
+        try {
+            if (drained() || (blocking && draining.await(this::drained, SPINS, YIELDS, timed, deadline))) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            abandon(WRITER | OWNED);
+            throw e;
+        }
+        abandon(WRITER | OWNED);
+        return false;
+    }
+
+    /** Withdraws a writer that gave up, waking whoever it was holding off. */
+    private void abandon(long mine) {
+        long s = (long) STATE.getAndAdd(this, -mine) - mine;
+        wakeAfterWriter(s);
+    }
+
+    private void unlockWrite() {
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException(
+                    "this thread does not hold the write lock of " + this + ": unlock only what this thread locked");
+        }
+        if (--writeHolds == 0) {
+            owner = null;
+            long s = (long) STATE.getAndAdd(this, -OWNED) - OWNED;
+            wakeAfterWriter(s);
+        }
+        if (LockOrder.checking) {
+            LockOrder.released(order);
+        }
+    }
+
+    /** Writer preference: with writers still waiting, one of them goes next; otherwise every blocked reader does. */
+    private void wakeAfterWriter(long s) {
+        if (s != 0L) {
+            if ((s & OWNED) == 0L && blockedWriters.hasWaiters()) {
+                blockedWriters.signal();
+            }
+        } else if (blockedReaders.hasWaiters()) {
+            blockedReaders.signalAll();
+        }
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** @return the read lock; {@link Lock#newCondition()} is not supported */
+    @Override
+    public Lock readLock() {
+        return readView;
+    }
+
+    /** @return the write lock; {@link Lock#newCondition()} is not supported */
+    @Override
+    public Lock writeLock() {
+        return writeView;
+    }
+
+    /**
+     * Takes the read lock for a try-with-resources block: {@code try (var r = lock.read()) { ... }}.
+     *
+     * @return the scope, which releases one read hold when closed
+     */
+    public LockScope read() {
+        readView.lock();
+        return readScope;
+    }
+
+    /**
+     * Takes the write lock for a try-with-resources block: {@code try (var w = lock.write()) { ... }}.
+     *
+     * @return the scope, which releases one write hold when closed
+     * @throws IllegalStateException if this thread holds a read lock (upgrade)
+     */
+    public LockScope write() {
+        writeView.lock();
+        return writeScope;
+    }
+
+    /** @return how many threads hold the read lock now: a moment's snapshot, for monitoring */
+    public int readers() {
+        int n = 0;
+        for (Reader s : slots) {
+            if (s.holds != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return how many writers are waiting, including one that owns the lock and waits for readers to leave */
+    public int writersWaiting() {
+        return (int) (state >>> 1);
+    }
+
+    /** @return whether a thread holds the write lock */
+    public boolean isWriteLocked() {
+        return owner != null;
+    }
+
+    /** @return whether the calling thread holds the write lock */
+    public boolean isWriteLockedByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    /** @return the calling thread's read holds (re-entrant acquisitions count one each) */
+    public int readHoldCount() {
+        Reader r = reader.get();
+        return r == null ? 0 : r.holds;
+    }
+
+    /** @return how many reader slots exist: one per thread reading at once, slots of ended threads being reused */
+    int slotCount() {
+        return slots.length;
+    }
+
+    @Override
+    public String toString() {
+        Thread o = owner;
+        return "ReaderWriterLock[" + order.name + ", readers=" + readers() + ", writersWaiting=" + writersWaiting()
+                + (o != null ? ", writer=" + o.getName() : "") + "]";
+    }
+
+    private static long deadline(long time, TimeUnit unit) {
+        Checks.requireNonNull(unit, "unit");
+        return System.nanoTime() + Math.max(0L, unit.toNanos(time));
+    }
+
+    private static UnsupportedOperationException noConditions() {
+        return new UnsupportedOperationException(
+                "ReaderWriterLock has no conditions: use a ReentrantLock's condition, or a queue, to wait for state");
+    }
+
+    private final class ReadView implements Lock {
+        @Override
+        public void lock() {
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    acquireRead(true, false, 0L);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            acquireRead(true, false, 0L);
+        }
+
+        @Override
+        public boolean tryLock() {
+            try {
+                return acquireRead(false, false, 0L);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e); // a non-blocking attempt never waits
+            }
+        }
+
+        @Override
+        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+            long deadline = deadline(time, unit);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return acquireRead(true, true, deadline);
+        }
+
+        @Override
+        public void unlock() {
+            unlockRead();
+        }
+
+        @Override
+        public Condition newCondition() {
+            throw noConditions();
+        }
+
+        @Override
+        public String toString() {
+            return "read lock of " + ReaderWriterLock.this;
+        }
+    }
+
+    private final class WriteView implements Lock {
+        @Override
+        public void lock() {
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    acquireWrite(true, false, 0L);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            acquireWrite(true, false, 0L);
+        }
+
+        @Override
+        public boolean tryLock() {
+            try {
+                return acquireWrite(false, false, 0L);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e); // a non-blocking attempt never waits
+            }
+        }
+
+        @Override
+        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+            long deadline = deadline(time, unit);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return acquireWrite(true, true, deadline);
+        }
+
+        @Override
+        public void unlock() {
+            unlockWrite();
+        }
+
+        @Override
+        public Condition newCondition() {
+            throw noConditions();
+        }
+
+        @Override
+        public String toString() {
+            return "write lock of " + ReaderWriterLock.this;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.ft4j.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ft4j.testing.Race;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** CriticalSection: which monitors it holds, deadlock freedom over random pairs and sets, ties, null checks. */
+class CriticalSectionTest {
+    /** An object with a plain counter, guarded by its own monitor. */
+    static final class Account {
+        long balance;
+    }
+
+    @Test
+    void holdsTheObjectsMonitorsAndReturnsTheResult() {
+        Object a = new Object();
+        Object b = new Object();
+        Object c = new Object();
+        assertEquals("one", CriticalSection.call(a, () -> Thread.holdsLock(a) ? "one" : "no"));
+        assertEquals("two", CriticalSection.call(a, b,
+                () -> Thread.holdsLock(a) && Thread.holdsLock(b) ? "two" : "no"));
+        assertEquals("three", CriticalSection.call(new Object[] {c, a, b, a},
+                () -> Thread.holdsLock(a) && Thread.holdsLock(b) && Thread.holdsLock(c) ? "three" : "no"));
+        assertEquals("same", CriticalSection.call(a, a, () -> Thread.holdsLock(a) ? "same" : "no"));
+        assertFalse(Thread.holdsLock(a) || Thread.holdsLock(b) || Thread.holdsLock(c));
+    }
+
+    @Test
+    void releasesOnException() {
+        Object a = new Object();
+        Object b = new Object();
+        assertThrows(ArithmeticException.class, () -> CriticalSection.run(a, b, () -> {
+            throw new ArithmeticException("boom");
+        }));
+        assertFalse(Thread.holdsLock(a) || Thread.holdsLock(b));
+    }
+
+    /** The section and the object's own synchronized code exclude each other: it is the same monitor. */
+    @Test
+    void excludesSynchronizedCodeOfTheObject() throws Exception {
+        List<Integer> list = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().start(() -> CriticalSection.run(list, () -> {
+            inside.countDown();
+            try {
+                leave.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        inside.await();
+        Thread adder = Thread.ofPlatform().start(() -> list.add(1));
+        while (adder.getState() != Thread.State.BLOCKED) {
+            assertTrue(adder.isAlive(), "list.add ran while a critical section held the list");
+            Thread.onSpinWait();
+        }
+        leave.countDown();
+        holder.join();
+        adder.join();
+        assertEquals(List.of(1), list);
+    }
+
+    /** Many threads lock random pairs, in whatever order they drew them, and move money: no deadlock, no loss. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void randomPairsFromManyThreadsNeverDeadlock() throws Exception {
+        Account[] accounts = new Account[16];
+        for (int i = 0; i < accounts.length; i++) {
+            accounts[i] = new Account();
+            accounts[i].balance = 1_000;
+        }
+        Race.race(8, t -> {
+            SplittableRandom random = new SplittableRandom(t);
+            for (int round = 0; round < 20_000; round++) {
+                Account from = accounts[random.nextInt(accounts.length)];
+                Account to = accounts[random.nextInt(accounts.length)];
+                if (round % 8 == 0) {
+                    Account third = accounts[random.nextInt(accounts.length)];
+                    CriticalSection.run(new Object[] {to, third, from}, () -> move(from, to));
+                } else {
+                    CriticalSection.run(from, to, () -> move(from, to));
+                }
+            }
+        });
+        long total = 0;
+        for (Account a : accounts) {
+            total += a.balance;
+        }
+        assertEquals(16 * 1_000, total);
+    }
+
+    private static void move(Account from, Account to) {
+        assertTrue(Thread.holdsLock(from) && Thread.holdsLock(to));
+        from.balance -= 7;
+        to.balance += 7;
+    }
+
+    /** Two distinct objects with one identity hash: both orders, from two threads, still cannot deadlock. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void objectsWithEqualIdentityHashes() throws Exception {
+        Object[] tied = findTie();
+        Account a = new Account();
+        AtomicBoolean seenBoth = new AtomicBoolean(true);
+        Race.race(2, t -> {
+            for (int i = 0; i < 20_000; i++) {
+                Object first = tied[t];
+                Object second = tied[1 - t];
+                CriticalSection.run(first, second, () -> {
+                    seenBoth.compareAndSet(true, Thread.holdsLock(first) && Thread.holdsLock(second));
+                    a.balance++;
+                });
+            }
+        });
+        assertTrue(seenBoth.get());
+        assertEquals(40_000, a.balance);
+    }
+
+    private static Object[] findTie() {
+        Map<Integer, Object> seen = new HashMap<>();
+        for (int i = 0; i < 5_000_000; i++) {
+            Object o = new Object();
+            Object before = seen.putIfAbsent(System.identityHashCode(o), o);
+            if (before != null) {
+                return new Object[] {before, o};
+            }
+        }
+        throw new AssertionError("no two objects shared an identity hash");
+    }
+
+    @Test
+    void badArguments() {
+        Object a = new Object();
+        assertThrows(NullPointerException.class, () -> CriticalSection.run(null, () -> {}));
+        assertThrows(NullPointerException.class, () -> CriticalSection.run(a, (Runnable) null));
+        assertThrows(NullPointerException.class, () -> CriticalSection.run(a, null, () -> {}));
+        assertThrows(NullPointerException.class, () -> CriticalSection.run(new Object[] {a, null}, () -> {}));
+        assertThrows(NullPointerException.class, () -> CriticalSection.run((Object[]) null, () -> {}));
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> CriticalSection.run(new Object[0], () -> {}));
+        assertTrue(empty.getMessage().contains(">= 1"));
+        assertSame(a, CriticalSection.call(new Object[] {a}, () -> a));
+    }
+}

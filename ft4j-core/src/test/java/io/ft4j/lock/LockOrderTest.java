@@ -1,0 +1,360 @@
+package io.ft4j.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ft4j.testing.Race;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The lock-order checker: cycles from sequential runs, read locks, levels, critical sections, the checkers' race. */
+class LockOrderTest {
+    private final List<LockOrderViolationException> reports = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void on() {
+        LockOrder.reset();
+        LockOrder.onViolation(reports::add);
+        LockOrder.setMode(LockOrder.Mode.REPORT);
+    }
+
+    @AfterEach
+    void off() {
+        LockOrder.setMode(LockOrder.Mode.OFF);
+        LockOrder.reset();
+    }
+
+    private static void inThread(Runnable r) throws Exception {
+        Race.race(1, i -> r.run());
+    }
+
+    /** A→B in one thread, later B→A in another, never overlapping: reported, naming both acquisition sites. */
+    @Test
+    void cycleFromSequentialRunsIsReportedWithBothSites() throws Exception {
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        ReaderWriterLock b = new ReaderWriterLock("B");
+        inThread(() -> {
+            a.writeLock().lock();
+            b.writeLock().lock(); // site 1
+            b.writeLock().unlock();
+            a.writeLock().unlock();
+        });
+        assertEquals(List.of(), reports);
+        inThread(() -> {
+            b.writeLock().lock();
+            a.writeLock().lock(); // site 2
+            a.writeLock().unlock();
+            b.writeLock().unlock();
+        });
+        assertEquals(1, reports.size());
+        String m = reports.get(0).getMessage();
+        assertTrue(m.startsWith("Potential deadlock"), m);
+        assertTrue(m.contains("B (write) then A (write) at io.ft4j.lock.LockOrderTest"), m);
+        assertTrue(m.contains("A (write) then B (write) at io.ft4j.lock.LockOrderTest"), m);
+        assertEquals(2, m.split("LockOrderTest.java:").length - 1, "both acquisition lines are named: " + m);
+
+        inThread(() -> {
+            b.writeLock().lock();
+            a.writeLock().lock();
+            a.writeLock().unlock();
+            b.writeLock().unlock();
+        });
+        assertEquals(1, reports.size(), "a cycle is reported once");
+    }
+
+    @Test
+    void strictModeThrowsBeforeAcquiring() throws Exception {
+        LockOrder.setMode(LockOrder.Mode.STRICT);
+        IntervalLock a = new IntervalLock(Duration.ofMillis(5), "A");
+        IntervalLock b = new IntervalLock(Duration.ofMillis(5), "B");
+        a.lock();
+        b.lock();
+        b.unlock();
+        a.unlock();
+        b.lock();
+        assertThrows(LockOrderViolationException.class, a::lock);
+        assertFalse(a.isLocked(), "the lock is not taken when the checker refuses");
+        assertThrows(LockOrderViolationException.class, a::lock, "a refused edge stays refused");
+        b.unlock();
+        a.lock(); // alone, fine
+        a.unlock();
+        assertEquals(List.of(), reports, "strict mode throws instead of reporting");
+    }
+
+    @Test
+    void cyclesThroughThreeLocks() throws Exception {
+        Lock a = LockOrder.wrap(new ReentrantLock(), "A");
+        ReaderWriterLock b = new ReaderWriterLock("B");
+        IntervalLock c = new IntervalLock(Duration.ofMillis(5), "C");
+        inThread(() -> {
+            a.lock();
+            b.writeLock().lock();
+            b.writeLock().unlock();
+            a.unlock();
+        });
+        inThread(() -> {
+            b.readLock().lock();
+            c.lock();
+            c.unlock();
+            b.readLock().unlock();
+        });
+        assertEquals(List.of(), reports);
+        inThread(() -> {
+            c.lock();
+            a.lock();
+            a.unlock();
+            c.unlock();
+        });
+        assertEquals(1, reports.size());
+        String m = reports.get(0).getMessage();
+        assertTrue(m.contains("between 3 locks"), m);
+        assertTrue(m.contains("C (write) then A (write)") && m.contains("A (write) then B (write)")
+                && m.contains("B (read) then C (write)"), m);
+    }
+
+    /** Readers never block readers unless a writer can queue between them: a lock never written makes no cycle. */
+    @Test
+    void readOnlyCycleIsNotADeadlockUntilTheLockIsWritten() throws Exception {
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        ReaderWriterLock b = new ReaderWriterLock("B");
+        inThread(() -> {
+            a.readLock().lock();
+            b.readLock().lock();
+            b.readLock().unlock();
+            a.readLock().unlock();
+        });
+        inThread(() -> {
+            b.readLock().lock();
+            a.readLock().lock();
+            a.readLock().unlock();
+            b.readLock().unlock();
+        });
+        assertEquals(List.of(), reports, "Guava reports this; no reader here can wait for another");
+
+        ReaderWriterLock e = new ReaderWriterLock("E");
+        ReaderWriterLock f = new ReaderWriterLock("F");
+        inThread(() -> {
+            e.writeLock().lock(); // only E has a writer: F's readers never wait, so the cycle cannot close
+            e.writeLock().unlock();
+            e.readLock().lock();
+            f.readLock().lock();
+            f.readLock().unlock();
+            e.readLock().unlock();
+            f.readLock().lock();
+            e.readLock().lock();
+            e.readLock().unlock();
+            f.readLock().unlock();
+        });
+        assertEquals(List.of(), reports);
+
+        ReaderWriterLock c = new ReaderWriterLock("C");
+        ReaderWriterLock d = new ReaderWriterLock("D");
+        inThread(() -> {
+            c.writeLock().lock(); // both have writers: new readers can queue behind them
+            c.writeLock().unlock();
+            d.writeLock().lock();
+            d.writeLock().unlock();
+            c.readLock().lock();
+            d.readLock().lock();
+            d.readLock().unlock();
+            c.readLock().unlock();
+        });
+        inThread(() -> {
+            d.readLock().lock();
+            c.readLock().lock();
+            c.readLock().unlock();
+            d.readLock().unlock();
+        });
+        assertEquals(1, reports.size(), "writers waiting on C and D would close the deadlock between the readers");
+    }
+
+    @Test
+    void reentrantReadsAndDowngradeAddNoEdges() throws Exception {
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        ReaderWriterLock b = new ReaderWriterLock("B");
+        inThread(() -> {
+            a.writeLock().lock();
+            b.writeLock().lock();
+            a.readLock().lock(); // downgrade-style read under our own write lock: no B -> A edge
+            a.writeLock().lock(); // re-entrant write: no B -> A edge either
+            a.writeLock().unlock();
+            a.readLock().unlock();
+            b.writeLock().unlock();
+            a.writeLock().unlock();
+        });
+        inThread(() -> {
+            a.writeLock().lock();
+            b.writeLock().lock();
+            b.writeLock().unlock();
+            a.writeLock().unlock();
+        });
+        assertEquals(List.of(), reports);
+    }
+
+    @Test
+    void levelsMustIncrease() throws Exception {
+        ReaderWriterLock low = new ReaderWriterLock("low", 1);
+        ReaderWriterLock high = new ReaderWriterLock("high", 2);
+        ReaderWriterLock unranked = new ReaderWriterLock("free");
+        inThread(() -> {
+            low.writeLock().lock();
+            high.readLock().lock();
+            unranked.writeLock().lock();
+            unranked.writeLock().unlock();
+            high.readLock().unlock();
+            low.writeLock().unlock();
+        });
+        assertEquals(List.of(), reports);
+        inThread(() -> {
+            high.writeLock().lock();
+            low.readLock().lock();
+            low.readLock().unlock();
+            high.writeLock().unlock();
+        });
+        assertEquals(2, reports.size(), "the hierarchy breach, and the cycle it closes");
+        assertTrue(reports.get(0).getMessage().contains("Lock hierarchy broken: acquiring low (level 1, read)"
+                + " while holding high (level 2)"), reports.get(0).getMessage());
+    }
+
+    @Test
+    void nestedCriticalSectionsAreChecked() throws Exception {
+        Object a = new Object();
+        Object b = new Object();
+        boolean aFirst = System.identityHashCode(a) < System.identityHashCode(b);
+        Object low = aFirst ? a : b;
+        Object high = aFirst ? b : a;
+        CriticalSection.run(low, high, () -> {});
+        CriticalSection.run(high, low, () -> {});
+        assertEquals(List.of(), reports, "one call orders its objects itself");
+        CriticalSection.run(low, () -> CriticalSection.run(high, () -> {}));
+        assertEquals(List.of(), reports, "nesting in the sections' own order is fine");
+        inThread(() -> CriticalSection.run(high, () -> CriticalSection.run(low, () -> {})));
+        assertEquals(1, reports.size(), "nesting against it can deadlock with a two-object section");
+        assertTrue(reports.get(0).getMessage().contains("Object@"), reports.get(0).getMessage());
+    }
+
+    @Test
+    void wrappedReadWriteLocks() throws Exception {
+        ReadWriteLock a = LockOrder.wrap(new ReentrantReadWriteLock(), "A");
+        ReaderWriterLock b = new ReaderWriterLock("B");
+        inThread(() -> {
+            a.writeLock().lock();
+            a.writeLock().unlock();
+            a.readLock().lock();
+            b.writeLock().lock();
+            b.writeLock().unlock();
+            a.readLock().unlock();
+        });
+        inThread(() -> {
+            b.writeLock().lock();
+            a.readLock().lock();
+            a.readLock().unlock();
+            b.writeLock().unlock();
+        });
+        assertEquals(1, reports.size());
+    }
+
+    /** Untimed tryLock cannot wait, so cannot deadlock: it records no order, but what it takes counts as held. */
+    @Test
+    void tryLockAddsNoEdgeButCountsAsHeld() throws Exception {
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        ReaderWriterLock b = new ReaderWriterLock("B");
+        inThread(() -> {
+            assertTrue(a.writeLock().tryLock());
+            assertTrue(b.writeLock().tryLock());
+            b.writeLock().unlock();
+            a.writeLock().unlock();
+        });
+        inThread(() -> {
+            b.writeLock().lock();
+            a.writeLock().lock();
+            a.writeLock().unlock();
+            b.writeLock().unlock();
+        });
+        assertEquals(List.of(), reports);
+        inThread(() -> {
+            assertTrue(a.writeLock().tryLock());
+            b.writeLock().lock(); // A held (by tryLock), B wanted: closes the cycle with B -> A
+            b.writeLock().unlock();
+            a.writeLock().unlock();
+        });
+        assertEquals(1, reports.size());
+    }
+
+    /**
+     * Guava's open race (#2048): two threads each add one half of a cycle at the same moment, and each one's search
+     * misses the other's edge. Here edges are added under one lock, so every round reports exactly once.
+     */
+    @Test
+    void twoThreadsClosingACycleAtOnceAreSeen() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            LockOrder.reset();
+            reports.clear();
+            ReaderWriterLock a = new ReaderWriterLock("A");
+            ReaderWriterLock b = new ReaderWriterLock("B");
+            CyclicBarrier both = new CyclicBarrier(2);
+            Race.race(2, t -> {
+                ReaderWriterLock first = t == 0 ? a : b;
+                ReaderWriterLock second = t == 0 ? b : a;
+                first.writeLock().lock();
+                try {
+                    both.await();
+                    if (second.writeLock().tryLock(1, TimeUnit.MILLISECONDS)) { // timed: waits, so it is checked
+                        second.writeLock().unlock();
+                    }
+                    both.await();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                } finally {
+                    first.writeLock().unlock();
+                }
+            });
+            assertEquals(1, reports.size(), "round " + round + ": " + reports);
+        }
+    }
+
+    @Test
+    void locksTakenWhileOffAreForgotten() throws Exception {
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        ReaderWriterLock b = new ReaderWriterLock("B");
+        LockOrder.setMode(LockOrder.Mode.OFF);
+        a.writeLock().lock();
+        b.writeLock().lock();
+        b.writeLock().unlock();
+        LockOrder.setMode(LockOrder.Mode.REPORT);
+        b.writeLock().lock(); // A is held, but the checker did not see it taken: no A -> B edge
+        b.writeLock().unlock();
+        a.writeLock().unlock(); // releasing what the checker never saw is fine
+        inThread(() -> {
+            b.writeLock().lock();
+            a.writeLock().lock();
+            a.writeLock().unlock();
+            b.writeLock().unlock();
+        });
+        assertEquals(List.of(), reports);
+    }
+
+    @Test
+    void modeFromTextAndBadArguments() {
+        assertEquals(LockOrder.Mode.STRICT, LockOrder.parse(" Strict "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LockOrder.parse("loud"));
+        assertTrue(e.getMessage().contains("off, report or strict"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> LockOrder.setMode(null));
+        assertThrows(NullPointerException.class, () -> LockOrder.onViolation(null));
+        assertThrows(NullPointerException.class, () -> LockOrder.wrap((Lock) null, "x"));
+        assertThrows(NullPointerException.class, () -> LockOrder.wrap(new ReentrantLock(), null));
+        assertEquals(LockOrder.Mode.REPORT, LockOrder.mode());
+    }
+}

@@ -41,7 +41,7 @@ public final class Ratios {
      */
     public static void main(String[] args) throws RunnerException {
         if (args.length == 0) {
-            System.err.println("usage: Ratios <include-regex> [-t 1,2,4] [-f forks] [-wi n] [-i n] [-r seconds]");
+            System.err.println("usage: Ratios <include-regex> [-t 1,2,4] [-f forks] [-wi n] [-i n] [-r seconds] [-D name=value]");
             System.exit(2);
         }
         String include = args[0];
@@ -50,6 +50,8 @@ public final class Ratios {
         Integer warmups = null;
         Integer iterations = null;
         Integer seconds = null;
+        List<String> jvmArgs = new ArrayList<>(List.of("--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED"));
         for (int i = 1; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -58,6 +60,7 @@ public final class Ratios {
                 case "-wi" -> warmups = Integer.parseInt(v);
                 case "-i" -> iterations = Integer.parseInt(v);
                 case "-r" -> seconds = Integer.parseInt(v);
+                case "-D" -> jvmArgs.add("-D" + v);
                 default -> {
                     System.err.println("unknown option: " + args[i]);
                     System.exit(2);
@@ -71,7 +74,7 @@ public final class Ratios {
         List<String> rows = new ArrayList<>();
         for (int t : threads) {
             ChainedOptionsBuilder options = new OptionsBuilder().include(include).threads(t)
-                    .jvmArgsAppend("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
+                    .jvmArgsAppend(jvmArgs.toArray(String[]::new));
             if (forks != null) {
                 options.forks(forks);
             }

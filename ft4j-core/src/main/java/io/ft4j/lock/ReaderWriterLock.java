@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * A writer-preferring read-write lock whose readers do not share a cache line: each reading thread announces itself
@@ -47,6 +48,13 @@ public final class ReaderWriterLock implements ReadWriteLock {
     private static final long WRITER = 2L;
     private static final int SPINS = 1_000;
     private static final int YIELDS = 4;
+    /**
+     * How long a draining writer parks before it looks at the slots again. Readers release with a plain release
+     * store (no fence), so a writer that registered just as the last reader left may not be signalled; it finds
+     * the lock drained at its next look, this long later at most.
+     */
+    private static final long DRAIN_RECHECK_NANOS = 100_000L;
+    private static final int BY_ID = 64;
 
     private static final VarHandle STATE;
     private static final VarHandle HOLDS;
@@ -61,19 +69,31 @@ public final class ReaderWriterLock implements ReadWriteLock {
         }
     }
 
-    /** Waiting writers times {@link #WRITER}, plus {@link #OWNED} while a writer has won the right to drain readers. */
+    /**
+     * Writers waiting for their turn times {@link #WRITER}, plus {@link #OWNED} from the moment one writer has won
+     * the lock (it may still be draining readers) until it releases. Readers enter only while it is 0.
+     */
     private volatile long state;
     private volatile Thread owner;
     /** Written by the owner only. */
     private int writeHolds;
 
     private final ThreadLocal<Reader> reader = new ThreadLocal<>();
+    /**
+     * Slots by thread id modulo its length, so the common lookup is an array load and an identity check instead of
+     * a ThreadLocal probe. Written only when a thread registers; a stale or colliding entry just misses.
+     */
+    private final Reader[] byId = new Reader[BY_ID];
     private volatile Reader[] slots = new Reader[0];
     private final Object slotsLock = new Object();
 
     private final Waiters blockedReaders = new Waiters();
     private final Waiters blockedWriters = new Waiters();
     private final Waiters draining = new Waiters();
+
+    private final BooleanSupplier noWriter = () -> state == 0L;
+    private final BooleanSupplier notOwned = () -> (state & OWNED) == 0L;
+    private final BooleanSupplier readersGone = this::drained;
 
     private final LockOrder.Node order;
     private final ReadView readView = new ReadView();
@@ -126,9 +146,22 @@ public final class ReaderWriterLock implements ReadWriteLock {
         }
     }
 
+    /** The calling thread's slot, registering one on first use. */
     private Reader slot() {
-        Reader r = reader.get();
+        Thread me = Thread.currentThread();
+        Reader r = byId[(int) me.threadId() & (BY_ID - 1)];
+        if (r != null && r.thread == me) {
+            return r;
+        }
+        r = reader.get();
         return r != null ? r : register();
+    }
+
+    /** The calling thread's slot, or null if it never read this lock. */
+    private Reader existingSlot() {
+        Thread me = Thread.currentThread();
+        Reader r = byId[(int) me.threadId() & (BY_ID - 1)];
+        return r != null && r.thread == me ? r : reader.get();
     }
 
     private Reader register() {
@@ -149,6 +182,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
             }
         }
         reader.set(r);
+        byId[(int) me.threadId() & (BY_ID - 1)] = r;
         return r;
     }
 
@@ -201,7 +235,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     private boolean readSlow(Reader r, boolean timed, long deadline) throws InterruptedException {
         do {
-            if (!blockedReaders.await(() -> state == 0L, SPINS, YIELDS, timed, deadline)) {
+            if (!blockedReaders.await(noWriter, SPINS, YIELDS, timed, deadline)) {
                 return false;
             }
         } while (!tryEnter(r));
@@ -209,19 +243,15 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     private void unlockRead() {
-        Reader r = reader.get();
+        Reader r = existingSlot();
         int h = r == null ? 0 : r.holds;
         if (h <= 0) {
             throw new IllegalMonitorStateException(
                     "this thread holds no read lock of " + this + ": unlock only what this thread locked");
         }
-        if (h > 1) {
-            HOLDS.setRelease(r, h - 1);
-        } else {
-            HOLDS.setVolatile(r, 0);
-            if (draining.hasWaiters()) {
-                draining.signal();
-            }
+        HOLDS.setRelease(r, h - 1); // no fence: a writer that misses the signal below looks again (DRAIN_RECHECK)
+        if (h == 1 && draining.hasWaiters()) {
+            draining.signal();
         }
         if (LockOrder.checking) {
             LockOrder.released(order);
@@ -239,7 +269,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
             }
             return true;
         }
-        Reader r = reader.get();
+        Reader r = existingSlot();
         if (r != null && r.holds > 0) {
             throw new IllegalStateException("this thread holds a read lock of " + this
                     + "; upgrading would deadlock against another upgrading reader: release the read lock, then"
@@ -248,11 +278,10 @@ public final class ReaderWriterLock implements ReadWriteLock {
         if (LockOrder.checking && blocking) {
             LockOrder.acquiring(order, false);
         }
-        boolean owned = STATE.compareAndSet(this, 0L, WRITER | OWNED);
+        boolean owned = STATE.compareAndSet(this, 0L, OWNED);
         if (!(owned && drained()) && !writeSlow(owned, blocking, timed, deadline)) {
             return false;
         }
-        STATE.getAndAdd(this, -WRITER);
         owner = me;
         writeHolds = 1;
         if (LockOrder.checking) {
@@ -262,7 +291,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     /**
-     * Takes the owned bit, unless the fast path already did ({@code owned}), then waits for readers to drain. A
+     * Wins the owned bit, unless the fast path already did ({@code owned}), then waits for readers to drain. A
      * writer that gives up withdraws everything it added to the writer word.
      */
     private boolean writeSlow(boolean owned, boolean blocking, boolean timed, long deadline)
@@ -276,10 +305,10 @@ public final class ReaderWriterLock implements ReadWriteLock {
                 for (;;) {
                     long s = state;
                     if ((s & OWNED) == 0L) {
-                        if (STATE.compareAndSet(this, s, s | OWNED)) {
+                        if (STATE.compareAndSet(this, s, s - WRITER + OWNED)) {
                             break;
                         }
-                    } else if (!blockedWriters.await(() -> (state & OWNED) == 0L, SPINS, YIELDS, timed, deadline)) {
+                    } else if (!blockedWriters.await(notOwned, SPINS, YIELDS, timed, deadline)) {
                         abandon(WRITER);
                         return false;
                     }
@@ -290,15 +319,27 @@ public final class ReaderWriterLock implements ReadWriteLock {
             }
         }
         try {
-            if (drained() || (blocking && draining.await(this::drained, SPINS, YIELDS, timed, deadline))) {
+            if (drained() || (blocking && drain(timed, deadline))) {
                 return true;
             }
         } catch (InterruptedException e) {
-            abandon(WRITER | OWNED);
+            abandon(OWNED);
             throw e;
         }
-        abandon(WRITER | OWNED);
+        abandon(OWNED);
         return false;
+    }
+
+    private boolean drain(boolean timed, long deadline) throws InterruptedException {
+        while (!drained()) {
+            long now = System.nanoTime();
+            if (timed && now - deadline >= 0L) {
+                return false;
+            }
+            long until = now + DRAIN_RECHECK_NANOS;
+            draining.await(readersGone, SPINS, YIELDS, true, timed && until - deadline > 0L ? deadline : until);
+        }
+        return true;
     }
 
     /** Withdraws a writer that gave up, waking whoever it was holding off. */
@@ -379,9 +420,10 @@ public final class ReaderWriterLock implements ReadWriteLock {
         return n;
     }
 
-    /** @return how many writers are waiting, including one that owns the lock and waits for readers to leave */
+    /** @return how many writers are waiting, including one that has won the lock and waits for readers to leave */
     public int writersWaiting() {
-        return (int) (state >>> 1);
+        long s = state;
+        return (int) (s >>> 1) + ((s & OWNED) != 0L && owner == null ? 1 : 0);
     }
 
     /** @return whether a thread holds the write lock */
@@ -396,7 +438,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     /** @return the calling thread's read holds (re-entrant acquisitions count one each) */
     public int readHoldCount() {
-        Reader r = reader.get();
+        Reader r = existingSlot();
         return r == null ? 0 : r.holds;
     }
 

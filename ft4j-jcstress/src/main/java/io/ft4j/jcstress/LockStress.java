@@ -1,0 +1,125 @@
+package io.ft4j.jcstress;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import io.ft4j.lock.IntervalLock;
+import io.ft4j.lock.ReaderWriterLock;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+import org.openjdk.jcstress.infra.results.I_Result;
+
+/** The memory-ordering claims of ft4j's locks. */
+public class LockStress {
+    /**
+     * ReaderWriterLock's Dekker claim: a reader stores to its slot then loads the writer word, a writer stores the
+     * writer word then loads the slots, so they cannot both get in. Neither releases, so success is simultaneous.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "a writer and a reader held the lock together")
+    @Outcome(id = {"1, 0", "0, 1"}, expect = ACCEPTABLE, desc = "one of them got in")
+    @Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING, desc = "each saw the other and backed off")
+    @State
+    public static class WriterExcludesReader {
+        private final ReaderWriterLock lock = new ReaderWriterLock();
+
+        @Actor
+        public void writer(II_Result r) {
+            r.r1 = lock.writeLock().tryLock() ? 1 : 0;
+        }
+
+        @Actor
+        public void reader(II_Result r) {
+            r.r2 = lock.readLock().tryLock() ? 1 : 0;
+        }
+    }
+
+    /**
+     * A read section sees no write happen inside it: a reader releases with a plain release store (no fence), and
+     * the writer still cannot pass its drain while the reader is between its two loads.
+     */
+    @JCStressTest
+    @Outcome(id = {"0, 0", "1, 1"}, expect = ACCEPTABLE, desc = "the write came wholly before or after the section")
+    @Outcome(id = {"0, 1", "1, 0"}, expect = FORBIDDEN, desc = "the writer changed the value inside a read section")
+    @State
+    public static class ReadSectionIsStable {
+        private final ReaderWriterLock lock = new ReaderWriterLock();
+        private int x;
+
+        @Actor
+        public void reader(II_Result r) {
+            lock.readLock().lock();
+            r.r1 = x;
+            r.r2 = x;
+            lock.readLock().unlock();
+        }
+
+        @Actor
+        public void writer() {
+            lock.writeLock().lock();
+            x = 1;
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** What a writer wrote under the lock is wholly visible to a reader that gets in after it. */
+    @JCStressTest
+    @Outcome(id = {"0, 0", "1, 2"}, expect = ACCEPTABLE, desc = "the reader came before or after the writer")
+    @Outcome(expect = FORBIDDEN, desc = "the reader saw half of the writer's section")
+    @State
+    public static class WriterPublishesToReader {
+        private final ReaderWriterLock lock = new ReaderWriterLock();
+        private int x;
+        private int y;
+
+        @Actor
+        public void writer() {
+            lock.writeLock().lock();
+            x = 1;
+            y = 2;
+            lock.writeLock().unlock();
+        }
+
+        @Actor
+        public void reader(II_Result r) {
+            lock.readLock().lock();
+            r.r1 = x;
+            r.r2 = y;
+            lock.readLock().unlock();
+        }
+    }
+
+    /** IntervalLock's fast path and hand-off both exclude and publish: two plain increments are never lost. */
+    @JCStressTest
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "both increments")
+    @Outcome(expect = FORBIDDEN, desc = "an increment was lost: the lock let two owners in")
+    @State
+    public static class IntervalLockExcludes {
+        private final IntervalLock lock = new IntervalLock();
+        private int count;
+
+        @Actor
+        public void first() {
+            lock.lock();
+            count++;
+            lock.unlock();
+        }
+
+        @Actor
+        public void second() {
+            lock.lock();
+            count++;
+            lock.unlock();
+        }
+
+        @Arbiter
+        public void arbiter(I_Result r) {
+            r.r1 = count;
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package io.ft4j.cli;
 
 import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.lock.CriticalSection;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ final class RaceDemo implements Callable<Integer> {
         NAIVE("naive: c.setCounted(c.getCounted() + 1)"),
         LOCK("lock: a ReentrantLock around it"),
         ATOMIC("AtomicInt64.incr()"),
-        CRITICAL_SECTION("critical section: synchronized (c)");
+        CRITICAL_SECTION("CriticalSection.run(c, ...)");
 
         final String label;
 
@@ -157,10 +158,9 @@ final class RaceDemo implements Callable<Integer> {
                         }
                     }
                     case CRITICAL_SECTION -> {
+                        Runnable increment = () -> counter.setCounted(counter.getCounted() + 1);
                         for (int i = 0; i < increments; i++) {
-                            synchronized (counter) {
-                                counter.setCounted(counter.getCounted() + 1);
-                            }
+                            CriticalSection.run(counter, increment);
                         }
                     }
                 }

@@ -93,6 +93,28 @@ class Ft4jTest {
     }
 
     @Test
+    void intervalDemoIsExactUnderTheLockAndCountsItsTurns() {
+        assertEquals(0, run("demo", "interval", "--threads", "4", "--steps", "20000", "--interval", "1"), err.toString());
+        String text = out.toString();
+        java.util.regex.Matcher ref = java.util.regex.Pattern.compile("(?m)^\\s+serial reference\\s+(\\S+)").matcher(text);
+        java.util.regex.Matcher locked = java.util.regex.Pattern
+                .compile("IntervalLock\\(1 ms\\) \\+ poll\\(\\)\\s+(\\S+)\\s+yes\\s+1\\s+(\\d+)").matcher(text);
+        assertTrue(ref.find() && locked.find(), text);
+        assertEquals(ref.group(1), locked.group(1), "the locked run matches the serial reference bit for bit");
+        assertTrue(Long.parseLong(locked.group(2)) >= 0, text);
+    }
+
+    @Test
+    void lockOrderDemoReportsTheCycleWithBothThreadsAndRefusesItWhenStrict() {
+        assertEquals(0, run("demo", "lockorder"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("audit (write) then accounts (write) at io.ft4j.cli.LockOrderDemo"), text);
+        assertTrue(text.contains("in thread \"transfer\"") && text.contains("in thread \"report\""), text);
+        assertTrue(text.contains("no report: readers never wait"), text);
+        assertTrue(text.contains("refused with LockOrderViolationException"), text);
+    }
+
+    @Test
     void badOptionsGetOneLineAndExitCode2() {
         for (String[] args : new String[][] {
                 {"demo", "race", "--bogus"},
@@ -102,6 +124,8 @@ class Ft4jTest {
                 {"demo", "affinity", "--seconds", "-1"},
                 {"demo", "gather", "--items", "0"},
                 {"demo", "queue", "--consumers", "0"},
+                {"demo", "interval", "--threads", "1"},
+                {"demo", "interval", "--interval", "-2"},
                 {"--nope"}}) {
             StringWriter e = new StringWriter();
             int code = Ft4j.run(new PrintWriter(new StringWriter()), new PrintWriter(e), args);

@@ -190,13 +190,15 @@ public final class LockOrder {
             this.level = level;
         }
 
-        boolean knows(Node to, boolean heldShared, boolean wantShared) {
+        /** Whether this step is recorded and may pass: in strict mode a step that closed a cycle never passes. */
+        boolean knows(Node to, boolean heldShared, boolean wantShared, Mode m) {
             Map<Node, Edge[]> edges = out;
             if (edges == null || gen != generation) {
                 return false;
             }
             Edge[] kinds = edges.get(to);
-            return kinds != null && kinds[kind(heldShared, wantShared)] != null;
+            Edge e = kinds == null ? null : kinds[kind(heldShared, wantShared)];
+            return e != null && !(e.closedCycle && m == Mode.STRICT);
         }
 
         @Override
@@ -206,7 +208,8 @@ public final class LockOrder {
     }
 
     /** The first time a thread took {@code to} while holding {@code from}. */
-    record Edge(Node from, boolean heldShared, Node to, boolean wantShared, String site, String thread) {
+    record Edge(Node from, boolean heldShared, Node to, boolean wantShared, String site, String thread,
+            boolean closedCycle) {
         @Override
         public String toString() {
             return from.name + " (" + mode(heldShared) + ") then " + to.name + " (" + mode(wantShared) + ") at "
@@ -278,7 +281,7 @@ public final class LockOrder {
                         + p.level + ") at " + site() + " in thread \"" + Thread.currentThread().getName()
                         + "\". Take locks in increasing level order."));
             }
-            if (!p.knows(n, ps, shared)) {
+            if (!p.knows(n, ps, shared, m)) {
                 addEdge(m, p, ps, n, shared);
             }
         }
@@ -311,11 +314,12 @@ public final class LockOrder {
         LockOrderViolationException found = null;
         GRAPH.lock();
         try {
-            if (from.knows(to, heldShared, wantShared)) {
+            if (from.knows(to, heldShared, wantShared, m)) {
                 return; // another thread recorded it meanwhile
             }
-            Edge edge = new Edge(from, heldShared, to, wantShared, site(), Thread.currentThread().getName());
             List<Edge> back = pathBack(to, wantShared, from, heldShared);
+            Edge edge = new Edge(from, heldShared, to, wantShared, site(), Thread.currentThread().getName(),
+                    back != null);
             if (back != null) {
                 StringBuilder s = new StringBuilder("Potential deadlock: lock order cycle between ")
                         .append(back.size() + 1).append(" locks.\n  now:     ").append(edge);

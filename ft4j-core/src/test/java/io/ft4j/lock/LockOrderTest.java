@@ -94,6 +94,32 @@ class LockOrderTest {
     }
 
     @Test
+    void aCycleReportedEarlierIsRefusedOnceStrict() throws Exception {
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        ReaderWriterLock b = new ReaderWriterLock("B");
+        for (ReaderWriterLock[] order : new ReaderWriterLock[][] {{a, b}, {b, a}}) {
+            inThread(() -> {
+                order[0].writeLock().lock();
+                order[1].writeLock().lock();
+                order[1].writeLock().unlock();
+                order[0].writeLock().unlock();
+            });
+        }
+        assertEquals(1, reports.size());
+        LockOrder.setMode(LockOrder.Mode.STRICT);
+        b.writeLock().lock();
+        try {
+            assertThrows(LockOrderViolationException.class, () -> a.writeLock().lock());
+        } finally {
+            b.writeLock().unlock();
+        }
+        a.writeLock().lock();
+        b.writeLock().lock(); // the first order was never a violation
+        b.writeLock().unlock();
+        a.writeLock().unlock();
+    }
+
+    @Test
     void cyclesThroughThreeLocks() throws Exception {
         Lock a = LockOrder.wrap(new ReentrantLock(), "A");
         ReaderWriterLock b = new ReaderWriterLock("B");

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A time-sliced lock: the owner holds it across a long loop and calls {@link #poll()} each iteration; once the
- * interval has passed since it acquired the lock, poll hands the lock to the longest waiter and queues the owner
+ * interval has passed since its first poll, poll hands the lock to the longest waiter and queues the owner
  * behind the others. This is the GIL's switch interval as a tool: serial, deterministic execution of the guarded
  * work, with a turn for every waiter per interval and no lock traffic in between.
  *
@@ -53,8 +53,12 @@ public final class IntervalLock implements Lock {
     private final long intervalNanos;
     private final LockOrder.Node order;
     private final LockScope scope = this::unlock;
-    /** When the current owner acquired or last ceded; written and read by the owner only. */
-    private long acquiredAt;
+    /**
+     * When the owner's interval started, or {@link #NOT_STARTED}: a clock read costs more than the whole uncontended
+     * lock and unlock, so acquiring does not read the clock; the owner's first poll does. Owner-only.
+     */
+    private long acquiredAt = NOT_STARTED;
+    private static final long NOT_STARTED = Long.MIN_VALUE;
 
     /** One queued thread; {@code granted} is set by the thread that hands it the lock. */
     private static final class Waiter {
@@ -102,7 +106,7 @@ public final class IntervalLock implements Lock {
     }
 
     private void afterAcquire() {
-        acquiredAt = System.nanoTime();
+        acquiredAt = NOT_STARTED;
         if (LockOrder.checking) {
             LockOrder.acquired(order, false);
         }
@@ -351,20 +355,27 @@ public final class IntervalLock implements Lock {
     }
 
     /**
-     * Cedes if the interval has passed since this thread acquired the lock or last ceded; otherwise does nothing.
-     * Call it once per iteration of a loop that holds the lock: it costs a clock read.
+     * Cedes if the interval has passed since this thread's interval started; otherwise does nothing. The interval
+     * starts at the first poll after acquiring the lock (acquiring does not read the clock, to keep lock and unlock
+     * cheap) and again at every cede. Call it once per iteration of a loop that holds the lock: it costs a clock read.
      *
      * @return whether the interval had passed, so that {@link #cede()} ran
      * @throws IllegalMonitorStateException if this thread does not hold the lock
      */
     public boolean poll() {
         requireOwner("poll");
-        long held = System.nanoTime() - acquiredAt;
-        if (held > intervalNanos || held < 0L) {
-            cede();
-            return true;
+        long now = System.nanoTime();
+        if (acquiredAt == NOT_STARTED) {
+            acquiredAt = now;
+            return intervalNanos == 0L && cedeNow();
         }
-        return false;
+        long held = now - acquiredAt;
+        return (held > intervalNanos || held < 0L) && cedeNow();
+    }
+
+    private boolean cedeNow() {
+        cede();
+        return true;
     }
 
     /** @return the interval after which {@link #poll()} hands the lock on */

@@ -58,11 +58,13 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     private static final VarHandle STATE;
     private static final VarHandle HOLDS;
+    private static final VarHandle OWNER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(ReaderWriterLock.class, "state", long.class);
+            OWNER = l.findVarHandle(ReaderWriterLock.class, "owner", Thread.class);
             HOLDS = l.findVarHandle(ReaderHolds.class, "holds", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -269,12 +271,6 @@ public final class ReaderWriterLock implements ReadWriteLock {
             }
             return true;
         }
-        Reader r = existingSlot();
-        if (r != null && r.holds > 0) {
-            throw new IllegalStateException("this thread holds a read lock of " + this
-                    + "; upgrading would deadlock against another upgrading reader: release the read lock, then"
-                    + " take the write lock");
-        }
         if (LockOrder.checking && blocking) {
             LockOrder.acquiring(order, false);
         }
@@ -282,7 +278,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
         if (!(owned && drained()) && !writeSlow(owned, blocking, timed, deadline)) {
             return false;
         }
-        owner = me;
+        OWNER.setRelease(this, me); // no fence: the CAS or drain above ordered the acquisition; only me acts on it
         writeHolds = 1;
         if (LockOrder.checking) {
             LockOrder.acquired(order, false);
@@ -296,6 +292,15 @@ public final class ReaderWriterLock implements ReadWriteLock {
      */
     private boolean writeSlow(boolean owned, boolean blocking, boolean timed, long deadline)
             throws InterruptedException {
+        Reader mine = existingSlot();
+        if (mine != null && mine.holds > 0) { // only here: a reader's own slot is what keeps the fast path from draining
+            if (owned) {
+                abandon(OWNED);
+            }
+            throw new IllegalStateException("this thread holds a read lock of " + this
+                    + "; upgrading would deadlock against another upgrading reader: release the read lock, then"
+                    + " take the write lock");
+        }
         if (!owned) {
             if (!blocking) {
                 return false;
@@ -354,7 +359,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
                     "this thread does not hold the write lock of " + this + ": unlock only what this thread locked");
         }
         if (--writeHolds == 0) {
-            owner = null;
+            OWNER.setRelease(this, (Thread) null); // the RMW below is the release that readers and writers see
             long s = (long) STATE.getAndAdd(this, -OWNED) - OWNED;
             wakeAfterWriter(s);
         }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import picocli.CommandLine.Command;
@@ -130,7 +129,7 @@ final class IntervalDemo implements Callable<Integer> {
         List<Thread> workers = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
             workers.add(Thread.ofPlatform().name("interval-" + t).start(() -> {
-                await(start);
+                RaceDemo.await(start);
                 if (locked) {
                     lock.lock();
                 }
@@ -152,21 +151,10 @@ final class IntervalDemo implements Callable<Integer> {
             }));
         }
         long t0 = System.nanoTime();
-        await(start);
+        RaceDemo.await(start);
         for (Thread w : workers) {
             w.join();
         }
         return new Outcome(shared.get(), peak.get(), locked ? turns.get() : -1, System.nanoTime() - t0);
-    }
-
-    private static void await(CyclicBarrier barrier) {
-        try {
-            barrier.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting at the start barrier", e);
-        } catch (BrokenBarrierException e) {
-            throw new IllegalStateException("start barrier broken", e);
-        }
     }
 }

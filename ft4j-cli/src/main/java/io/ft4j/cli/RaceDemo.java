@@ -177,7 +177,7 @@ final class RaceDemo implements Callable<Integer> {
         return new Outcome(kind, (long) threads * increments, actual, nanos);
     }
 
-    private static void await(CyclicBarrier barrier) {
+    static void await(CyclicBarrier barrier) {
         try {
             barrier.await();
         } catch (InterruptedException e) {

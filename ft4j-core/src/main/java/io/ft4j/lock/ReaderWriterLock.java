@@ -469,16 +469,19 @@ public final class ReaderWriterLock implements ReadWriteLock {
                 "ReaderWriterLock has no conditions: use a ReentrantLock's condition, or a queue, to wait for state");
     }
 
-    private final class ReadView implements Lock {
+    /** The two sides differ only in how they acquire and release; waiting, interruption and timeouts are shared. */
+    private abstract class View implements Lock {
+        abstract boolean acquire(boolean blocking, boolean timed, long deadline) throws InterruptedException;
+
         @Override
         public void lock() {
             boolean interrupted = false;
             for (;;) {
                 try {
-                    acquireRead(true, false, 0L);
+                    acquire(true, false, 0L);
                     break;
                 } catch (InterruptedException e) {
-                    interrupted = true;
+                    interrupted = true; // keep waiting, as lock() must; the interrupt is restored below
                 }
             }
             if (interrupted) {
@@ -491,13 +494,13 @@ public final class ReaderWriterLock implements ReadWriteLock {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            acquireRead(true, false, 0L);
+            acquire(true, false, 0L);
         }
 
         @Override
         public boolean tryLock() {
             try {
-                return acquireRead(false, false, 0L);
+                return acquire(false, false, 0L);
             } catch (InterruptedException e) {
                 throw new AssertionError(e); // a non-blocking attempt never waits
             }
@@ -509,7 +512,19 @@ public final class ReaderWriterLock implements ReadWriteLock {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            return acquireRead(true, true, deadline);
+            return acquire(true, true, deadline);
+        }
+
+        @Override
+        public Condition newCondition() {
+            throw noConditions();
+        }
+    }
+
+    private final class ReadView extends View {
+        @Override
+        boolean acquire(boolean blocking, boolean timed, long deadline) throws InterruptedException {
+            return acquireRead(blocking, timed, deadline);
         }
 
         @Override
@@ -518,67 +533,20 @@ public final class ReaderWriterLock implements ReadWriteLock {
         }
 
         @Override
-        public Condition newCondition() {
-            throw noConditions();
-        }
-
-        @Override
         public String toString() {
             return "read lock of " + ReaderWriterLock.this;
         }
     }
 
-    private final class WriteView implements Lock {
+    private final class WriteView extends View {
         @Override
-        public void lock() {
-            boolean interrupted = false;
-            for (;;) {
-                try {
-                    acquireWrite(true, false, 0L);
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void lockInterruptibly() throws InterruptedException {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            acquireWrite(true, false, 0L);
-        }
-
-        @Override
-        public boolean tryLock() {
-            try {
-                return acquireWrite(false, false, 0L);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e); // a non-blocking attempt never waits
-            }
-        }
-
-        @Override
-        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-            long deadline = deadline(time, unit);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            return acquireWrite(true, true, deadline);
+        boolean acquire(boolean blocking, boolean timed, long deadline) throws InterruptedException {
+            return acquireWrite(blocking, timed, deadline);
         }
 
         @Override
         public void unlock() {
             unlockWrite();
-        }
-
-        @Override
-        public Condition newCondition() {
-            throw noConditions();
         }
 
         @Override

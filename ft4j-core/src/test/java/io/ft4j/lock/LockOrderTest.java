@@ -40,6 +40,17 @@ class LockOrderTest {
         Race.race(1, i -> r.run());
     }
 
+    /** Takes {@code outer}, then {@code inner} while holding it, then releases both. */
+    private static void nested(Lock outer, Lock inner) {
+        outer.lock();
+        try {
+            inner.lock();
+            inner.unlock();
+        } finally {
+            outer.unlock();
+        }
+    }
+
     /** A→B in one thread, later B→A in another, never overlapping: reported, naming both acquisition sites. */
     @Test
     void cycleFromSequentialRunsIsReportedWithBothSites() throws Exception {
@@ -98,12 +109,7 @@ class LockOrderTest {
         ReaderWriterLock a = new ReaderWriterLock("A");
         ReaderWriterLock b = new ReaderWriterLock("B");
         for (ReaderWriterLock[] order : new ReaderWriterLock[][] {{a, b}, {b, a}}) {
-            inThread(() -> {
-                order[0].writeLock().lock();
-                order[1].writeLock().lock();
-                order[1].writeLock().unlock();
-                order[0].writeLock().unlock();
-            });
+            inThread(() -> nested(order[0].writeLock(), order[1].writeLock()));
         }
         assertEquals(1, reports.size());
         LockOrder.setMode(LockOrder.Mode.STRICT);
@@ -124,25 +130,10 @@ class LockOrderTest {
         Lock a = LockOrder.wrap(new ReentrantLock(), "A");
         ReaderWriterLock b = new ReaderWriterLock("B");
         IntervalLock c = new IntervalLock(Duration.ofMillis(5), "C");
-        inThread(() -> {
-            a.lock();
-            b.writeLock().lock();
-            b.writeLock().unlock();
-            a.unlock();
-        });
-        inThread(() -> {
-            b.readLock().lock();
-            c.lock();
-            c.unlock();
-            b.readLock().unlock();
-        });
+        inThread(() -> nested(a, b.writeLock()));
+        inThread(() -> nested(b.readLock(), c));
         assertEquals(List.of(), reports);
-        inThread(() -> {
-            c.lock();
-            a.lock();
-            a.unlock();
-            c.unlock();
-        });
+        inThread(() -> nested(c, a));
         assertEquals(1, reports.size());
         String m = reports.get(0).getMessage();
         assertTrue(m.contains("between 3 locks"), m);
@@ -155,18 +146,8 @@ class LockOrderTest {
     void readOnlyCycleIsNotADeadlockUntilTheLockIsWritten() throws Exception {
         ReaderWriterLock a = new ReaderWriterLock("A");
         ReaderWriterLock b = new ReaderWriterLock("B");
-        inThread(() -> {
-            a.readLock().lock();
-            b.readLock().lock();
-            b.readLock().unlock();
-            a.readLock().unlock();
-        });
-        inThread(() -> {
-            b.readLock().lock();
-            a.readLock().lock();
-            a.readLock().unlock();
-            b.readLock().unlock();
-        });
+        inThread(() -> nested(a.readLock(), b.readLock()));
+        inThread(() -> nested(b.readLock(), a.readLock()));
         assertEquals(List.of(), reports, "Guava reports this; no reader here can wait for another");
 
         ReaderWriterLock e = new ReaderWriterLock("E");
@@ -197,12 +178,7 @@ class LockOrderTest {
             d.readLock().unlock();
             c.readLock().unlock();
         });
-        inThread(() -> {
-            d.readLock().lock();
-            c.readLock().lock();
-            c.readLock().unlock();
-            d.readLock().unlock();
-        });
+        inThread(() -> nested(d.readLock(), c.readLock()));
         assertEquals(1, reports.size(), "writers waiting on C and D would close the deadlock between the readers");
     }
 
@@ -254,12 +230,7 @@ class LockOrderTest {
             b.writeLock().unlock();
             a.writeLock().unlock();
         });
-        inThread(() -> {
-            a.writeLock().lock();
-            b.writeLock().lock();
-            b.writeLock().unlock();
-            a.writeLock().unlock();
-        });
+        inThread(() -> nested(a.writeLock(), b.writeLock()));
         assertEquals(List.of(), reports);
     }
 
@@ -277,12 +248,7 @@ class LockOrderTest {
             low.writeLock().unlock();
         });
         assertEquals(List.of(), reports);
-        inThread(() -> {
-            high.writeLock().lock();
-            low.readLock().lock();
-            low.readLock().unlock();
-            high.writeLock().unlock();
-        });
+        inThread(() -> nested(high.writeLock(), low.readLock()));
         assertEquals(2, reports.size(), "the hierarchy breach, and the cycle it closes");
         assertTrue(reports.get(0).getMessage().contains("Lock hierarchy broken: acquiring low (level 1, read)"
                 + " while holding high (level 2)"), reports.get(0).getMessage());
@@ -317,12 +283,7 @@ class LockOrderTest {
             b.writeLock().unlock();
             a.readLock().unlock();
         });
-        inThread(() -> {
-            b.writeLock().lock();
-            a.readLock().lock();
-            a.readLock().unlock();
-            b.writeLock().unlock();
-        });
+        inThread(() -> nested(b.writeLock(), a.readLock()));
         assertEquals(1, reports.size());
     }
 
@@ -337,12 +298,7 @@ class LockOrderTest {
             b.writeLock().unlock();
             a.writeLock().unlock();
         });
-        inThread(() -> {
-            b.writeLock().lock();
-            a.writeLock().lock();
-            a.writeLock().unlock();
-            b.writeLock().unlock();
-        });
+        inThread(() -> nested(b.writeLock(), a.writeLock()));
         assertEquals(List.of(), reports);
         inThread(() -> {
             assertTrue(a.writeLock().tryLock());
@@ -397,12 +353,7 @@ class LockOrderTest {
         b.writeLock().lock(); // A is held, but the checker did not see it taken: no A -> B edge
         b.writeLock().unlock();
         a.writeLock().unlock(); // releasing what the checker never saw is fine
-        inThread(() -> {
-            b.writeLock().lock();
-            a.writeLock().lock();
-            a.writeLock().unlock();
-            b.writeLock().unlock();
-        });
+        inThread(() -> nested(b.writeLock(), a.writeLock()));
         assertEquals(List.of(), reports);
     }
 

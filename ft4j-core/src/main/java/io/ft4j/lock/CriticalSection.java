@@ -3,6 +3,7 @@ package io.ft4j.lock;
 import io.ft4j.internal.util.Checks;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -17,10 +18,13 @@ import java.util.function.Supplier;
  *
  * <p><b>Deadlock freedom.</b> The objects are locked in one global order: by
  * {@link System#identityHashCode identity hash}. Two distinct objects can share a hash; when a call names such a
- * pair it first takes one global tie-breaking monitor, so two threads ordering tied objects differently cannot
- * both be inside. Naming an object twice locks it once. Deadlock freedom covers the objects of one call: a section
- * opened inside another section, on objects that sort lower, can deadlock like any nested lock; the lock-order
- * checker ({@link LockOrder}) sees critical sections and reports such nesting.
+ * group it first takes a tie-breaking monitor kept for that hash value, which sorts just before the objects that
+ * have it, so two threads ordering tied objects differently cannot both be inside, and sections nested in
+ * increasing order stay deadlock-free. (Tie monitors are kept for the life of the class, one per hash value that
+ * ever tied in a call: a handful.) Naming an object twice locks it once. Deadlock freedom covers the objects of one
+ * call and sections nested in increasing hash order; a section opened inside another on objects that sort lower
+ * can deadlock like any nested lock, and the lock-order checker ({@link LockOrder}) sees critical sections and
+ * reports such nesting.
  *
  * <p><b>Ordering.</b> Entering and leaving are monitor enter and exit: everything done in a section happens-before
  * whatever a later section (or synchronized block) on any of the same objects does.
@@ -33,8 +37,8 @@ import java.util.function.Supplier;
 public final class CriticalSection {
     private CriticalSection() {}
 
-    /** Breaks ties between distinct objects with equal identity hashes. */
-    private static final Object TIE = new Object();
+    /** Tie-breaking monitors by identity hash: one per hash value shared by distinct objects of one call. */
+    private static final ConcurrentHashMap<Integer, Object> TIES = new ConcurrentHashMap<>();
     private static final Comparator<Object> BY_IDENTITY = Comparator.comparingInt(System::identityHashCode);
 
     /**
@@ -101,7 +105,7 @@ public final class CriticalSection {
         int h1 = System.identityHashCode(first);
         int h2 = System.identityHashCode(second);
         if (h1 == h2) {
-            synchronized (TIE) {
+            synchronized (tie(h1)) {
                 return both(first, second, body);
             }
         }
@@ -145,15 +149,18 @@ public final class CriticalSection {
             throw new IllegalArgumentException(Checks.badArgument("objects.length", 0, ">= 1"));
         }
         Object[] sorted = ordered(objects);
-        if (LockOrder.checking) {
-            return checked(sorted, body);
-        }
-        if (hasTies(sorted)) {
-            synchronized (TIE) {
-                return nest(sorted, 0, body);
-            }
-        }
-        return nest(sorted, 0, body);
+        return LockOrder.checking ? checked(sorted, body) : nest(sorted, 0, body);
+    }
+
+    private static Object tie(int hash) {
+        return TIES.computeIfAbsent(hash, h -> new Object());
+    }
+
+    /** Whether {@code sorted[i]} starts a group of distinct objects sharing one identity hash. */
+    private static boolean startsTie(Object[] sorted, int i) {
+        int h = System.identityHashCode(sorted[i]);
+        return i + 1 < sorted.length && System.identityHashCode(sorted[i + 1]) == h
+                && (i == 0 || System.identityHashCode(sorted[i - 1]) != h);
     }
 
     /** A copy in lock order, each object once. */
@@ -176,42 +183,63 @@ public final class CriticalSection {
         return n == sorted.length ? sorted : Arrays.copyOf(sorted, n);
     }
 
-    private static boolean hasTies(Object[] sorted) {
-        for (int i = 1; i < sorted.length; i++) {
-            if (System.identityHashCode(sorted[i]) == System.identityHashCode(sorted[i - 1])) {
-                return true;
+    /** Locks {@code sorted[i..]} in order, each tied group behind its tie monitor, then runs {@code body}. */
+    private static <T> T nest(Object[] sorted, int i, Supplier<T> body) {
+        if (i == sorted.length) {
+            return body.get();
+        }
+        if (startsTie(sorted, i)) {
+            synchronized (tie(System.identityHashCode(sorted[i]))) {
+                return lockAt(sorted, i, body);
             }
         }
-        return false;
+        return lockAt(sorted, i, body);
     }
 
-    private static <T> T nest(Object[] sorted, int i, Supplier<T> body) {
+    private static <T> T lockAt(Object[] sorted, int i, Supplier<T> body) {
         synchronized (sorted[i]) {
-            return i + 1 == sorted.length ? body.get() : nest(sorted, i + 1, body);
+            return nest(sorted, i + 1, body);
         }
     }
 
-    /** The same acquisition, reported to the lock-order checker object by object. */
+    /**
+     * The same acquisition, reported to the lock-order checker. The objects of a tied group are reported before any
+     * of them is taken, so the checker records no order among them (their order is the argument order, and the tie
+     * monitor already makes any order safe) but does record the order from every lock held before.
+     */
     private static <T> T checked(Object[] objects, Supplier<T> body) {
         Object[] sorted = objects.length == 1 ? objects : ordered(objects);
         LockOrder.Node[] nodes = new LockOrder.Node[sorted.length];
         for (int i = 0; i < sorted.length; i++) {
             nodes[i] = LockOrder.nodeOf(sorted[i]);
         }
-        if (hasTies(sorted)) {
-            synchronized (TIE) {
-                return nestChecked(sorted, nodes, 0, body);
-            }
-        }
         return nestChecked(sorted, nodes, 0, body);
     }
 
     private static <T> T nestChecked(Object[] sorted, LockOrder.Node[] nodes, int i, Supplier<T> body) {
-        LockOrder.acquiring(nodes[i], false);
+        if (i == sorted.length) {
+            return body.get();
+        }
+        if (startsTie(sorted, i)) {
+            int h = System.identityHashCode(sorted[i]);
+            for (int j = i; j < sorted.length && System.identityHashCode(sorted[j]) == h; j++) {
+                LockOrder.acquiring(nodes[j], false);
+            }
+            synchronized (tie(h)) {
+                return lockChecked(sorted, nodes, i, body);
+            }
+        }
+        if (i == 0 || System.identityHashCode(sorted[i - 1]) != System.identityHashCode(sorted[i])) {
+            LockOrder.acquiring(nodes[i], false); // a tied group's later members were reported with its first
+        }
+        return lockChecked(sorted, nodes, i, body);
+    }
+
+    private static <T> T lockChecked(Object[] sorted, LockOrder.Node[] nodes, int i, Supplier<T> body) {
         synchronized (sorted[i]) {
             LockOrder.acquired(nodes[i], false);
             try {
-                return i + 1 == sorted.length ? body.get() : nestChecked(sorted, nodes, i + 1, body);
+                return nestChecked(sorted, nodes, i + 1, body);
             } finally {
                 LockOrder.released(nodes[i]);
             }

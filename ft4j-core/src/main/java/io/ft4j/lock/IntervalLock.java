@@ -331,6 +331,9 @@ public final class IntervalLock implements Lock {
     public void cede() {
         requireOwner("cede");
         if (waiting != 0) {
+            if (LockOrder.checking) {
+                LockOrder.reacquiring(order, false); // waiting for our turn while keeping locks taken since
+            }
             Waiter me = new Waiter();
             boolean queued = false;
             guard.lock();

@@ -192,8 +192,11 @@ public final class LockOrder {
 
         /** Whether this step is recorded and may pass: in strict mode a step that closed a cycle never passes. */
         boolean knows(Node to, boolean heldShared, boolean wantShared, Mode m) {
+            if (gen != generation) { // gen before out: a new map is published before its generation
+                return false;
+            }
             Map<Node, Edge[]> edges = out;
-            if (edges == null || gen != generation) {
+            if (edges == null) {
                 return false;
             }
             Edge[] kinds = edges.get(to);
@@ -273,17 +276,44 @@ public final class LockOrder {
             return; // re-entrant, or a read under this thread's own write lock: no new order
         }
         for (int i = 0; i < h.size; i++) {
-            Node p = h.nodes[i];
-            boolean ps = h.shared[i];
-            if (p.level != NO_LEVEL && n.level != NO_LEVEL && n.level <= p.level) {
-                violation(m, new LockOrderViolationException("Lock hierarchy broken: acquiring " + n.name
-                        + " (level " + n.level + ", " + mode(shared) + ") while holding " + p.name + " (level "
-                        + p.level + ") at " + site() + " in thread \"" + Thread.currentThread().getName()
-                        + "\". Take locks in increasing level order."));
+            step(m, h.nodes[i], h.shared[i], n, shared);
+        }
+    }
+
+    /**
+     * Called before a thread that holds {@code n} gives it up and waits to get it back while keeping the locks it
+     * took after {@code n} ({@link IntervalLock#cede()}): that wait is an acquisition of {@code n} under those locks.
+     */
+    static void reacquiring(Node n, boolean shared) {
+        Mode m = mode;
+        if (m == Mode.OFF) {
+            return;
+        }
+        Held h = held();
+        int first = -1;
+        for (int i = 0; i < h.size && first < 0; i++) {
+            first = h.nodes[i] == n ? i : -1;
+        }
+        if (first < 0) {
+            return;
+        }
+        for (int i = first + 1; i < h.size; i++) {
+            if (h.nodes[i] != n) {
+                step(m, h.nodes[i], h.shared[i], n, shared);
             }
-            if (!p.knows(n, ps, shared, m)) {
-                addEdge(m, p, ps, n, shared);
-            }
+        }
+    }
+
+    /** Checks and records one step: {@code n} wanted while {@code p} is held. */
+    private static void step(Mode m, Node p, boolean ps, Node n, boolean shared) {
+        if (p.level != NO_LEVEL && n.level != NO_LEVEL && n.level <= p.level) {
+            violation(m, new LockOrderViolationException("Lock hierarchy broken: acquiring " + n.name
+                    + " (level " + n.level + ", " + mode(shared) + ") while holding " + p.name + " (level "
+                    + p.level + ") at " + site() + " in thread \"" + Thread.currentThread().getName()
+                    + "\". Take locks in increasing level order."));
+        }
+        if (!p.knows(n, ps, shared, m)) {
+            addEdge(m, p, ps, n, shared);
         }
     }
 

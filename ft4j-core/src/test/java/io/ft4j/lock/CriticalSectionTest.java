@@ -132,15 +132,53 @@ class CriticalSectionTest {
     }
 
     private static Object[] findTie() {
+        return findTies(1).get(0);
+    }
+
+    /** {@code pairs} pairs of distinct objects, each pair sharing an identity hash, in increasing hash order. */
+    private static List<Object[]> findTies(int pairs) {
         Map<Integer, Object> seen = new HashMap<>();
-        for (int i = 0; i < 5_000_000; i++) {
+        List<Object[]> found = new ArrayList<>();
+        for (int i = 0; i < 20_000_000 && found.size() < pairs; i++) {
             Object o = new Object();
             Object before = seen.putIfAbsent(System.identityHashCode(o), o);
             if (before != null) {
-                return new Object[] {before, o};
+                found.add(new Object[] {before, o});
+                seen.remove(System.identityHashCode(o));
             }
         }
-        throw new AssertionError("no two objects shared an identity hash");
+        if (found.size() < pairs) {
+            throw new AssertionError("found only " + found.size() + " pairs of objects sharing an identity hash");
+        }
+        found.sort(java.util.Comparator.comparingInt(p -> System.identityHashCode(p[0])));
+        return found;
+    }
+
+    /**
+     * Sections nested in increasing hash order stay deadlock-free when ties are involved. This thread holds a low
+     * object {@code a}; another thread, locking the tied pair {@code (x, a)}, takes that pair's tie monitor and
+     * blocks on {@code a}; then this thread asks for a tied pair {@code (b, c)} above. A single global tie monitor
+     * would be held by the blocked thread, and both would wait forever.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tiesDoNotDeadlockSectionsNestedInOrder() throws Exception {
+        List<Object[]> ties = findTies(2);
+        Object a = ties.get(0)[0];
+        Object x = ties.get(0)[1];
+        Object b = ties.get(1)[0];
+        Object c = ties.get(1)[1];
+        Account account = new Account();
+        Thread[] other = new Thread[1];
+        CriticalSection.run(a, () -> {
+            other[0] = Thread.ofPlatform().start(() -> CriticalSection.run(x, a, () -> account.balance++));
+            while (other[0].getState() != Thread.State.BLOCKED) { // it holds the tie monitor of a's hash, and waits for a
+                Thread.onSpinWait();
+            }
+            CriticalSection.run(b, c, () -> account.balance++);
+        });
+        other[0].join();
+        assertEquals(2, account.balance);
     }
 
     @Test

@@ -412,7 +412,7 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public E pollFirst(long timeout, TimeUnit unit) throws InterruptedException {
-        return await(true, true, deadline(timeout, unit));
+        return await(true, true, Waiters.deadline(timeout, unit));
     }
 
     /**
@@ -424,7 +424,7 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public E pollLast(long timeout, TimeUnit unit) throws InterruptedException {
-        return await(false, true, deadline(timeout, unit));
+        return await(false, true, Waiters.deadline(timeout, unit));
     }
 
     private E await(boolean first, boolean timed, long deadline) throws InterruptedException {
@@ -454,10 +454,6 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         }
     }
 
-    private static long deadline(long timeout, TimeUnit unit) {
-        Checks.requireNonNull(unit, "unit");
-        return System.nanoTime() + Math.clamp(unit.toNanos(timeout), 0L, Long.MAX_VALUE >> 1);
-    }
 
     @Override
     public E take() throws InterruptedException {

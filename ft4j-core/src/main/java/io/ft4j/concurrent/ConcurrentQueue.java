@@ -285,7 +285,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         Checks.requireNonNull(unit, "unit");
-        return offerWaiting(e, true, deadline(timeout, unit));
+        return offerWaiting(e, true, Waiters.deadline(timeout, unit));
     }
 
     private boolean offerWaiting(E e, boolean timed, long deadline) throws InterruptedException {
@@ -433,7 +433,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
         Checks.requireNonNull(unit, "unit");
-        return pollWaiting(true, deadline(timeout, unit));
+        return pollWaiting(true, Waiters.deadline(timeout, unit));
     }
 
     private E pollWaiting(boolean timed, long deadline) throws InterruptedException {
@@ -772,8 +772,4 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         }
     }
 
-    /** A System.nanoTime() deadline; compared by difference, so a timeout of up to 146 years cannot overflow. */
-    private static long deadline(long timeout, TimeUnit unit) {
-        return System.nanoTime() + Math.clamp(unit.toNanos(timeout), 0L, Long.MAX_VALUE >> 1);
-    }
 }

@@ -149,7 +149,7 @@ public final class CriticalSection {
             throw new IllegalArgumentException(Checks.badArgument("objects.length", 0, ">= 1"));
         }
         Object[] sorted = ordered(objects);
-        return LockOrder.checking ? checked(sorted, body) : nest(sorted, 0, body);
+        return LockOrder.checking ? checked(sorted, body) : nest(sorted, null, 0, body);
     }
 
     private static Object tie(int hash) {
@@ -183,63 +183,49 @@ public final class CriticalSection {
         return n == sorted.length ? sorted : Arrays.copyOf(sorted, n);
     }
 
-    /** Locks {@code sorted[i..]} in order, each tied group behind its tie monitor, then runs {@code body}. */
-    private static <T> T nest(Object[] sorted, int i, Supplier<T> body) {
-        if (i == sorted.length) {
-            return body.get();
-        }
-        if (startsTie(sorted, i)) {
-            synchronized (tie(System.identityHashCode(sorted[i]))) {
-                return lockAt(sorted, i, body);
-            }
-        }
-        return lockAt(sorted, i, body);
-    }
-
-    private static <T> T lockAt(Object[] sorted, int i, Supplier<T> body) {
-        synchronized (sorted[i]) {
-            return nest(sorted, i + 1, body);
-        }
-    }
-
-    /**
-     * The same acquisition, reported to the lock-order checker. The objects of a tied group are reported before any
-     * of them is taken, so the checker records no order among them (their order is the argument order, and the tie
-     * monitor already makes any order safe) but does record the order from every lock held before.
-     */
+    /** The acquisition with the lock-order checker told about each object. */
     private static <T> T checked(Object[] objects, Supplier<T> body) {
         Object[] sorted = objects.length == 1 ? objects : ordered(objects);
         LockOrder.Node[] nodes = new LockOrder.Node[sorted.length];
         for (int i = 0; i < sorted.length; i++) {
             nodes[i] = LockOrder.nodeOf(sorted[i]);
         }
-        return nestChecked(sorted, nodes, 0, body);
+        return nest(sorted, nodes, 0, body);
     }
 
-    private static <T> T nestChecked(Object[] sorted, LockOrder.Node[] nodes, int i, Supplier<T> body) {
+    /**
+     * Locks {@code sorted[i..]} in order, each tied group behind its tie monitor, then runs {@code body}. With
+     * {@code nodes} (checking on), each object is reported to the checker; a tied group is reported whole before any
+     * of it is taken, so the checker records no order among its members (their order is the argument order, and the
+     * tie monitor makes any order safe) but does record the order from every lock held before.
+     */
+    private static <T> T nest(Object[] sorted, LockOrder.Node[] nodes, int i, Supplier<T> body) {
         if (i == sorted.length) {
             return body.get();
         }
+        int h = System.identityHashCode(sorted[i]);
         if (startsTie(sorted, i)) {
-            int h = System.identityHashCode(sorted[i]);
-            for (int j = i; j < sorted.length && System.identityHashCode(sorted[j]) == h; j++) {
+            for (int j = i; nodes != null && j < sorted.length && System.identityHashCode(sorted[j]) == h; j++) {
                 LockOrder.acquiring(nodes[j], false);
             }
             synchronized (tie(h)) {
-                return lockChecked(sorted, nodes, i, body);
+                return lockAt(sorted, nodes, i, body);
             }
         }
-        if (i == 0 || System.identityHashCode(sorted[i - 1]) != System.identityHashCode(sorted[i])) {
+        if (nodes != null && (i == 0 || System.identityHashCode(sorted[i - 1]) != h)) {
             LockOrder.acquiring(nodes[i], false); // a tied group's later members were reported with its first
         }
-        return lockChecked(sorted, nodes, i, body);
+        return lockAt(sorted, nodes, i, body);
     }
 
-    private static <T> T lockChecked(Object[] sorted, LockOrder.Node[] nodes, int i, Supplier<T> body) {
+    private static <T> T lockAt(Object[] sorted, LockOrder.Node[] nodes, int i, Supplier<T> body) {
         synchronized (sorted[i]) {
+            if (nodes == null) {
+                return nest(sorted, null, i + 1, body);
+            }
             LockOrder.acquired(nodes[i], false);
             try {
-                return nestChecked(sorted, nodes, i + 1, body);
+                return nest(sorted, nodes, i + 1, body);
             } finally {
                 LockOrder.released(nodes[i]);
             }

@@ -1,6 +1,7 @@
 package io.ft4j.lock;
 
 import io.ft4j.internal.util.Checks;
+import io.ft4j.internal.wait.Waiters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -285,7 +286,7 @@ public final class IntervalLock implements Lock {
     /** @throws IllegalStateException if this thread holds the lock already */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0L, Checks.requireNonNull(unit, "unit").toNanos(time));
+        long deadline = Waiters.deadline(time, unit);
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }

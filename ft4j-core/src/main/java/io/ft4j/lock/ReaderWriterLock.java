@@ -459,11 +459,6 @@ public final class ReaderWriterLock implements ReadWriteLock {
                 + (o != null ? ", writer=" + o.getName() : "") + "]";
     }
 
-    private static long deadline(long time, TimeUnit unit) {
-        Checks.requireNonNull(unit, "unit");
-        return System.nanoTime() + Math.max(0L, unit.toNanos(time));
-    }
-
     private static UnsupportedOperationException noConditions() {
         return new UnsupportedOperationException(
                 "ReaderWriterLock has no conditions: use a ReentrantLock's condition, or a queue, to wait for state");
@@ -508,7 +503,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
         @Override
         public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-            long deadline = deadline(time, unit);
+            long deadline = Waiters.deadline(time, unit);
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }

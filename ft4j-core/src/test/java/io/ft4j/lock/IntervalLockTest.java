@@ -200,6 +200,20 @@ class IntervalLockTest {
         lock.unlock();
     }
 
+    /** A timeout of Long.MAX_VALUE days must not overflow into a deadline in the past. */
+    @Test
+    void hugeTimeoutWaits() throws Exception {
+        IntervalLock lock = new IntervalLock(LONG);
+        lock.lock();
+        Blocked waiter = Blocked.start(() -> {
+            assertTrue(lock.tryLock(Long.MAX_VALUE, TimeUnit.DAYS));
+            lock.unlock();
+            return null;
+        });
+        lock.unlock();
+        assertNull(waiter.outcome());
+    }
+
     /** Scenario 14: an interrupted waiter leaves, the lock stays usable. */
     @Test
     void interruptibleWait() throws Exception {

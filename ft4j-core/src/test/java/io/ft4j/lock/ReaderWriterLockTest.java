@@ -78,9 +78,11 @@ class ReaderWriterLockTest {
         });
         lock.writeLock().unlock();
         assertEquals(1, lock.readHoldCount());
-        Thread.State s = writer.thread().getState();
-        assertTrue(s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.RUNNABLE);
-        assertFalse(lock.isWriteLocked(), "the writer must wait for the downgraded read hold");
+        assertEquals(1, lock.readers());
+        Thread.ofPlatform().start(() -> assertFalse(lock.writeLock().tryLock(), "the downgraded read hold keeps"
+                + " writers out")).join();
+        assertFalse(lock.isWriteLocked(), "the queued writer must wait for the downgraded read hold");
+        assertTrue(writer.thread().isAlive());
         lock.readLock().unlock();
         assertNull(writer.outcome());
     }
@@ -304,6 +306,25 @@ class ReaderWriterLockTest {
         assertTrue(reader.thread().isAlive(), "lock() must keep waiting when interrupted");
         lock.writeLock().unlock();
         assertNull(reader.outcome());
+    }
+
+    /** A timeout of Long.MAX_VALUE days must not overflow into a deadline in the past. */
+    @Test
+    void hugeTimeoutsWait() throws Exception {
+        lock.writeLock().lock();
+        Blocked reader = Blocked.start(() -> {
+            assertTrue(lock.readLock().tryLock(Long.MAX_VALUE, TimeUnit.DAYS));
+            lock.readLock().unlock();
+            return null;
+        });
+        Blocked writer = Blocked.start(() -> {
+            assertTrue(lock.writeLock().tryLock(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+            lock.writeLock().unlock();
+            return null;
+        });
+        lock.writeLock().unlock();
+        assertNull(reader.outcome());
+        assertNull(writer.outcome());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.ft4j.internal.wait;
 
+import io.ft4j.internal.util.Checks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -57,6 +59,20 @@ public final class Waiters {
             this.thread = thread;
             this.next = next;
         }
+    }
+
+    /**
+     * The {@link System#nanoTime()} deadline of a timed wait, for {@link #await}'s {@code deadline}. The timeout is
+     * clamped to [0, 2^62) ns, so the deadline, compared by difference, cannot overflow even for Long.MAX_VALUE days.
+     *
+     * @param timeout how long to wait; negative means not at all
+     * @param unit its unit
+     * @return the deadline
+     * @throws NullPointerException if {@code unit} is null
+     */
+    public static long deadline(long timeout, TimeUnit unit) {
+        Checks.requireNonNull(unit, "unit");
+        return System.nanoTime() + Math.clamp(unit.toNanos(timeout), 0L, Long.MAX_VALUE >> 1);
     }
 
     /** @return whether some thread may be parked here: one volatile read, for signallers' fast path */

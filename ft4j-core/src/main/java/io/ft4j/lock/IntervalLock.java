@@ -9,8 +9,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * A time-sliced lock: the owner holds it across a long loop and calls {@link #poll()} each iteration; once the
@@ -61,10 +61,17 @@ public final class IntervalLock implements Lock {
     private long acquiredAt = NOT_STARTED;
     private static final long NOT_STARTED = Long.MIN_VALUE;
 
-    /** One queued thread; {@code granted} is set by the thread that hands it the lock. */
+    /** One queued thread; {@code granted} is set by the thread that hands it the lock, which then wakes it. */
     private static final class Waiter {
         final Thread thread = Thread.currentThread();
+        final Waiters wake = new Waiters();
+        final BooleanSupplier isGranted = () -> this.granted;
         volatile boolean granted;
+
+        void grant() {
+            granted = true;
+            wake.signal();
+        }
     }
 
     /** A lock with ft_utils' default interval, 5 ms. */
@@ -150,8 +157,7 @@ public final class IntervalLock implements Lock {
         if (first != null && OWNER.compareAndSet(this, (Thread) null, first.thread)) {
             queue.pollFirst();
             waiting = queue.size();
-            first.granted = true;
-            LockSupport.unpark(first.thread);
+            first.grant();
         }
     }
 
@@ -164,29 +170,25 @@ public final class IntervalLock implements Lock {
         }
         waiting = queue.size();
         owner = first.thread;
-        first.granted = true;
-        LockSupport.unpark(first.thread);
+        first.grant();
     }
 
+    /**
+     * Waits in the wait layer until the lock is handed to {@code w}. A waiter that times out or is interrupted leaves
+     * the queue, unless the lock was handed to it first: then it owns the lock, and an interrupt is kept for later.
+     */
     private boolean awaitGrant(Waiter w, boolean interruptible, boolean timed, long deadline)
             throws InterruptedException {
         boolean interrupted = false;
-        while (!w.granted) {
-            if (timed) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0L) {
-                    if (withdraw(w)) {
-                        return false;
-                    }
-                    continue; // handed the lock just now: it is ours
+        for (;;) {
+            try {
+                if (w.wake.await(w.isGranted, 0, 0, timed, deadline) || !withdraw(w)) {
+                    break; // granted, possibly just as the deadline passed
                 }
-                LockSupport.parkNanos(this, remaining);
-            } else {
-                LockSupport.park(this);
-            }
-            if (Thread.interrupted()) {
+                return false;
+            } catch (InterruptedException e) {
                 if (interruptible && withdraw(w)) {
-                    throw new InterruptedException();
+                    throw e;
                 }
                 interrupted = true;
             }

@@ -5,6 +5,8 @@
  * stays encapsulated so it can change between releases.
  */
 module io.ft4j {
+    requires jdk.jfr;
+
     exports io.ft4j.atomic;
     exports io.ft4j.concurrent;
     exports io.ft4j.lock;

@@ -1,16 +1,9 @@
 package io.ft4j.lock;
 
 import io.ft4j.internal.util.Checks;
-import io.ft4j.internal.wait.Waiters;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
  * A time-sliced lock: the owner holds it across a long loop and calls {@link #poll()} each iteration; once the
@@ -34,45 +27,14 @@ import java.util.function.BooleanSupplier;
  * {@link IllegalMonitorStateException} (ft_utils lets a non-owner's poll pass unnoticed); locking it again while
  * holding it throws {@link IllegalStateException} instead of deadlocking. Conditions are not supported.
  */
-public final class IntervalLock implements Lock {
-    private static final VarHandle OWNER;
-
-    static {
-        try {
-            OWNER = MethodHandles.lookup().findVarHandle(IntervalLock.class, "owner", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private volatile Thread owner;
-    /** Queued waiters; written under {@link #guard}, read without it by releases. */
-    private volatile int waiting;
-    private final ReentrantLock guard = new ReentrantLock();
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
-
+public final class IntervalLock extends QueuedLock {
     private final long intervalNanos;
-    private final LockOrder.Node order;
-    private final LockScope scope = this::unlock;
     /**
      * When the owner's interval started, or {@link #NOT_STARTED}: a clock read costs more than the whole uncontended
      * lock and unlock, so acquiring does not read the clock; the owner's first poll does. Owner-only.
      */
     private long acquiredAt = NOT_STARTED;
     private static final long NOT_STARTED = Long.MIN_VALUE;
-
-    /** One queued thread; {@code granted} is set by the thread that hands it the lock, which then wakes it. */
-    private static final class Waiter {
-        final Thread thread = Thread.currentThread();
-        final Waiters wake = new Waiters();
-        final BooleanSupplier isGranted = () -> this.granted;
-        volatile boolean granted;
-
-        void grant() {
-            granted = true;
-            wake.signal();
-        }
-    }
 
     /** A lock with ft_utils' default interval, 5 ms. */
     public IntervalLock() {
@@ -95,147 +57,22 @@ public final class IntervalLock implements Lock {
      * @throws IllegalArgumentException if {@code interval} is negative
      */
     public IntervalLock(Duration interval, String name) {
+        super(new ArrayDeque<>(), name);
         Checks.requireNonNull(interval, "interval");
         if (interval.isNegative()) {
             throw new IllegalArgumentException(Checks.badArgument("interval", interval, ">= 0"));
         }
         intervalNanos = interval.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE : interval.toNanos();
-        order = LockOrder.node(name, this, LockOrder.NO_LEVEL);
     }
 
-    private void beforeAcquire(boolean blocking) {
-        if (owner == Thread.currentThread()) {
-            throw new IllegalStateException("this thread already holds " + this
-                    + ", which is not re-entrant: call cede() or poll() to let others in, unlock() to leave");
-        }
-        if (blocking && LockOrder.checking) {
-            LockOrder.acquiring(order, false);
-        }
+    @Override
+    Waiter newWaiter(int priority) {
+        return new Waiter(priority); // FIFO: the priority is only reported
     }
 
-    private void afterAcquire() {
+    @Override
+    void onAcquired() {
         acquiredAt = NOT_STARTED;
-        if (LockOrder.checking) {
-            LockOrder.acquired(order, false);
-        }
-    }
-
-    private void requireOwner(String what) {
-        if (owner != Thread.currentThread()) {
-            throw new IllegalMonitorStateException(
-                    "this thread does not hold " + this + ": " + what + " only while holding the lock");
-        }
-    }
-
-    /** Takes the free lock if nobody queues for it. */
-    private boolean tryFast(Thread me) {
-        return waiting == 0 && OWNER.compareAndSet(this, (Thread) null, me);
-    }
-
-    /** Queues, then waits to be handed the lock: true once it is, false if the deadline passed first. */
-    private boolean acquireSlow(boolean interruptible, boolean timed, long deadline) throws InterruptedException {
-        Waiter w = new Waiter();
-        guard.lock();
-        try {
-            if (waiting == 0 && OWNER.compareAndSet(this, (Thread) null, w.thread)) {
-                return true;
-            }
-            queue.addLast(w);
-            waiting = queue.size();
-            if (owner == null) {
-                grantFirst(); // the owner left without seeing this waiter
-            }
-        } finally {
-            guard.unlock();
-        }
-        return awaitGrant(w, interruptible, timed, deadline);
-    }
-
-    /** Under the guard: gives a free lock to the first waiter. */
-    private void grantFirst() {
-        Waiter first = queue.peekFirst();
-        if (first != null && OWNER.compareAndSet(this, (Thread) null, first.thread)) {
-            queue.pollFirst();
-            waiting = queue.size();
-            first.grant();
-        }
-    }
-
-    /** Under the guard, by the owner: passes the lock straight to the first waiter, or frees it. */
-    private void handOff() {
-        Waiter first = queue.pollFirst();
-        if (first == null) {
-            owner = null;
-            return;
-        }
-        waiting = queue.size();
-        owner = first.thread;
-        first.grant();
-    }
-
-    /**
-     * Waits in the wait layer until the lock is handed to {@code w}. A waiter that times out or is interrupted leaves
-     * the queue, unless the lock was handed to it first: then it owns the lock, and an interrupt is kept for later.
-     */
-    private boolean awaitGrant(Waiter w, boolean interruptible, boolean timed, long deadline)
-            throws InterruptedException {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                if (w.wake.await(w.isGranted, 0, 0, timed, deadline) || !withdraw(w)) {
-                    break; // granted, possibly just as the deadline passed
-                }
-                return false;
-            } catch (InterruptedException e) {
-                if (interruptible && withdraw(w)) {
-                    throw e;
-                }
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return true;
-    }
-
-    /** Leaves the queue; false if the lock was handed to this waiter first, so the caller owns it. */
-    private boolean withdraw(Waiter w) {
-        guard.lock();
-        try {
-            if (w.granted) {
-                return false;
-            }
-            queue.remove(w);
-            waiting = queue.size();
-            return true;
-        } finally {
-            guard.unlock();
-        }
-    }
-
-    private void release() {
-        if (waiting == 0) {
-            owner = null;
-            if (waiting == 0) {
-                return;
-            }
-            guard.lock();
-            try {
-                if (owner == null) {
-                    grantFirst(); // a waiter queued while this release looked away
-                }
-            } finally {
-                guard.unlock();
-            }
-        } else {
-            guard.lock();
-            try {
-                handOff();
-            } finally {
-                guard.unlock();
-            }
-        }
     }
 
     /**
@@ -246,82 +83,19 @@ public final class IntervalLock implements Lock {
      */
     @Override
     public void lock() {
-        beforeAcquire(true);
-        if (!tryFast(Thread.currentThread())) {
-            try {
-                acquireSlow(false, false, 0L);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e); // an uninterruptible wait does not throw it
-            }
-        }
-        afterAcquire();
+        acquire(LockWaitEvent.UNKNOWN);
     }
 
     /** @throws IllegalStateException if this thread holds the lock already */
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        beforeAcquire(true);
-        if (!tryFast(Thread.currentThread())) {
-            acquireSlow(true, false, 0L);
-        }
-        afterAcquire();
-    }
-
-    /**
-     * Takes the lock only if it is free and nobody waits for it: waiters keep their turn.
-     *
-     * @throws IllegalStateException if this thread holds the lock already
-     */
-    @Override
-    public boolean tryLock() {
-        beforeAcquire(false);
-        if (tryFast(Thread.currentThread())) {
-            afterAcquire();
-            return true;
-        }
-        return false;
+        acquireInterruptibly(LockWaitEvent.UNKNOWN);
     }
 
     /** @throws IllegalStateException if this thread holds the lock already */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        long deadline = Waiters.deadline(time, unit);
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        beforeAcquire(true);
-        if (tryFast(Thread.currentThread()) || acquireSlow(true, true, deadline)) {
-            afterAcquire();
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Releases the lock, handing it to the first waiter if there is one.
-     *
-     * @throws IllegalMonitorStateException if this thread does not hold the lock
-     */
-    @Override
-    public void unlock() {
-        requireOwner("unlock");
-        release();
-        if (LockOrder.checking) {
-            LockOrder.released(order);
-        }
-    }
-
-    /**
-     * Takes the lock for a try-with-resources block: {@code try (var held = lock.locked()) { ... }}.
-     *
-     * @return the scope, which unlocks when closed
-     */
-    public LockScope locked() {
-        lock();
-        return scope;
+        return tryAcquire(LockWaitEvent.UNKNOWN, time, unit);
     }
 
     /**
@@ -333,30 +107,7 @@ public final class IntervalLock implements Lock {
      */
     public void cede() {
         requireOwner("cede");
-        if (waiting != 0) {
-            if (LockOrder.checking) {
-                LockOrder.reacquiring(order, false); // waiting for our turn while keeping locks taken since
-            }
-            Waiter me = new Waiter();
-            boolean queued = false;
-            guard.lock();
-            try {
-                if (!queue.isEmpty()) {
-                    queue.addLast(me); // behind everyone, then the first one in: one step, so no one overtakes
-                    queued = true;
-                    handOff();
-                }
-            } finally {
-                guard.unlock();
-            }
-            if (queued) {
-                try {
-                    awaitGrant(me, false, false, 0L);
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e); // an uninterruptible wait does not throw it
-                }
-            }
-        }
+        requeue(LockWaitEvent.UNKNOWN);
         acquiredAt = System.nanoTime();
     }
 
@@ -389,31 +140,9 @@ public final class IntervalLock implements Lock {
         return Duration.ofNanos(intervalNanos);
     }
 
-    /** @return whether some thread holds the lock */
-    public boolean isLocked() {
-        return owner != null;
-    }
-
-    /** @return whether the calling thread holds the lock */
-    public boolean isHeldByCurrentThread() {
-        return owner == Thread.currentThread();
-    }
-
-    /** @return how many threads are queued for the lock */
-    public int queueLength() {
-        return waiting;
-    }
-
-    /** Not supported: hold the lock and {@link #cede()} to let others run, or pair it with a queue. */
-    @Override
-    public Condition newCondition() {
-        throw new UnsupportedOperationException(
-                "IntervalLock has no conditions: cede() to let waiters run, or wait on a queue");
-    }
-
     @Override
     public String toString() {
-        Thread o = owner;
+        Thread o = owner();
         return "IntervalLock[" + order.name + ", interval=" + interval()
                 + (o != null ? ", owner=" + o.getName() : ", unlocked") + "]";
     }

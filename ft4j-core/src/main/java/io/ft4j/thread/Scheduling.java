@@ -27,8 +27,52 @@ public final class Scheduling {
 
     private Scheduling() {}
 
+    /** The highest {@link #rank}: SCHED_FIFO or SCHED_RR at priority 99. */
+    public static final int MAX_RANK = 199;
+
     /** A thread's scheduling state: what {@link #restore} puts back. @param policy the policy @param nice the nice value */
-    public record Settings(SchedulingPolicy policy, int nice) {}
+    public record Settings(SchedulingPolicy policy, int nice) {
+        /**
+         * One number that orders threads the way Linux runs them, higher first: 100 + the real-time priority for
+         * FIFO and RR (101..199), 20 - nice for OTHER and BATCH (1..40, so nice 0 is 20), 0 for IDLE. This is the
+         * scale of {@link io.ft4j.lock.PriorityLock}'s priorities.
+         *
+         * @return the rank, 0..{@link #MAX_RANK}
+         */
+        public int rank() {
+            return switch (policy.policy()) {
+                case FIFO, RR -> 100 + policy.priority();
+                case OTHER, BATCH -> 20 - nice;
+                case IDLE -> 0;
+            };
+        }
+    }
+
+    /** @return the calling thread's {@linkplain Settings#rank() rank}; three system calls */
+    public static int rank() {
+        return current().rank();
+    }
+
+    /**
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @return its {@linkplain Settings#rank() rank}
+     */
+    public static int rank(Thread thread) {
+        return current(thread).rank();
+    }
+
+    /**
+     * The priority the kernel runs the thread at right now, as {@code ps -o pri} and {@code /proc/<tid>/stat} (field
+     * 18) report it: -100..-2 for real-time priorities 99..1, 20 + nice (0..39) otherwise; lower runs first. Unlike
+     * {@link #policy(Thread)}, which reads the thread's own setting, it includes a boost by priority inheritance
+     * ({@link io.ft4j.lock.PriorityInheritanceLock}).
+     *
+     * @param thread the calling thread or a started {@link ControlledThread}
+     * @return its effective kernel priority
+     */
+    public static int kernelPriority(Thread thread) {
+        return Threads.OS.kernelPriority(Threads.tidOf(thread));
+    }
 
     /** @return whether this OS supports scheduling control (Linux) */
     public static boolean isSupported() {

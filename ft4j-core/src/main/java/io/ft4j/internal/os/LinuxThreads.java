@@ -61,6 +61,26 @@ final class LinuxThreads implements NativeThreads {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERR);
     private static final MethodHandle setScheduler = link("sched_setscheduler",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERR);
+    /** {@code syscall(SYS_futex, uaddr, op, val, timeout, uaddr2, val3)}: glibc has no futex wrapper. */
+    private static final MethodHandle futex = link("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS,
+            JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), ERR, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle clockGettime = link("clock_gettime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+
+    private static final long SYS_FUTEX = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 202L;
+        case "aarch64", "riscv64" -> 98L;
+        default -> -1L; // unknown here: futex calls answer Errno.ENOSYS
+    };
+    private static final long FUTEX_LOCK_PI = 6;
+    private static final long FUTEX_UNLOCK_PI = 7;
+    /** Like FUTEX_LOCK_PI, but its timeout is on CLOCK_MONOTONIC (Linux 5.14+). */
+    private static final long FUTEX_LOCK_PI2 = 13;
+    private static final long FUTEX_PRIVATE_FLAG = 128;
+    private static final int CLOCK_REALTIME = 0;
+    private static final int CLOCK_MONOTONIC = 1;
+    /** Whether FUTEX_LOCK_PI2 exists; if not, timeouts go through FUTEX_LOCK_PI on CLOCK_REALTIME. */
+    private static volatile boolean lockPi2 = true;
 
     // Restricted by design (JEP 454): linking native code is what this class is for; applications grant it with
     // --enable-native-access.
@@ -144,14 +164,83 @@ final class LinuxThreads implements NativeThreads {
         // settle it from /proc, which has the nice value as field 19 of the thread's stat line.
         if (nice == -1 && errno != 0) {
             try {
-                String stat = Files.readString(Path.of("/proc/self/task/" + who + "/stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Integer.parseInt(fields[16]);
+                return statField(who, 19);
             } catch (IOException | RuntimeException e) {
                 throw new ThreadControlException("getpriority", errno);
             }
         }
         return nice;
+    }
+
+    /** Field {@code n} (1-based, as proc(5) numbers them) of a thread's stat line. */
+    private static int statField(int tid, int n) throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/task/" + tid + "/stat"));
+        // field 2, the command name, is in parentheses and may hold spaces: count from after its closing one
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[n - 3]);
+    }
+
+    @Override
+    public int kernelPriority(int tid) {
+        int who = tid == 0 ? currentTid() : tid;
+        try {
+            return statField(who, 18);
+        } catch (IOException | RuntimeException e) {
+            throw new ThreadControlException("/proc stat of thread " + who, Errno.ESRCH);
+        }
+    }
+
+    @Override
+    public int futexLockPi(MemorySegment word, boolean timed, long deadline) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            if (!timed) {
+                return futexCall(state, word, FUTEX_LOCK_PI, MemorySegment.NULL);
+            }
+            boolean pi2 = lockPi2;
+            MemorySegment timeout = arena.allocate(16, 8);
+            absolute(timeout, pi2 ? CLOCK_MONOTONIC : CLOCK_REALTIME, deadline);
+            int errno = futexCall(state, word, pi2 ? FUTEX_LOCK_PI2 : FUTEX_LOCK_PI, timeout);
+            if (errno == Errno.ENOSYS && pi2) {
+                lockPi2 = false;
+                absolute(timeout, CLOCK_REALTIME, deadline);
+                errno = futexCall(state, word, FUTEX_LOCK_PI, timeout);
+            }
+            return errno;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Writes into {@code ts} the time on {@code clock} at which {@code deadline} (a nanoTime value) falls. */
+    private static void absolute(MemorySegment ts, int clock, long deadline) throws Throwable {
+        long remaining = Math.max(0L, deadline - System.nanoTime());
+        if ((int) clockGettime.invokeExact(clock, ts) != 0) {
+            throw new IllegalStateException("clock_gettime(" + clock + ") failed");
+        }
+        long nanos = ts.get(JAVA_LONG, 8) + remaining % 1_000_000_000L;
+        ts.set(JAVA_LONG, 0, ts.get(JAVA_LONG, 0) + remaining / 1_000_000_000L + nanos / 1_000_000_000L);
+        ts.set(JAVA_LONG, 8, nanos % 1_000_000_000L);
+    }
+
+    @Override
+    public int futexUnlockPi(MemorySegment word) {
+        try (Arena arena = Arena.ofConfined()) {
+            return futexCall(arena.allocate(CAPTURE), word, FUTEX_UNLOCK_PI, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** @return 0, or the errno of a failed call */
+    private static int futexCall(MemorySegment state, MemorySegment word, long op, MemorySegment timeout)
+            throws Throwable {
+        if (SYS_FUTEX < 0) {
+            return Errno.ENOSYS;
+        }
+        long rc = (long) futex.invokeExact(state, SYS_FUTEX, word, op | FUTEX_PRIVATE_FLAG, 0L, timeout,
+                MemorySegment.NULL, 0L);
+        return rc == -1L ? (int) ERRNO.get(state, 0L) : 0;
     }
 
     @Override

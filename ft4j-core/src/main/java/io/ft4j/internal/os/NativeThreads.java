@@ -64,4 +64,31 @@ public interface NativeThreads {
      * @param priority 1 to 99 for FIFO and RR, 0 otherwise
      */
     void setScheduler(int tid, int policy, int priority);
+
+    /**
+     * @param tid an OS thread id, 0 for the calling thread
+     * @return the priority the kernel schedules it at now, field 18 of its {@code /proc} stat line: -100..-2 for
+     *     real-time priorities 99..1, 20 + nice otherwise; lower runs first. Unlike {@link #getScheduler(int)} it
+     *     includes priority inheritance.
+     */
+    int kernelPriority(int tid);
+
+    /**
+     * Blocks in FUTEX_LOCK_PI on a priority-inheritance futex word until the calling thread owns it; the kernel
+     * queues waiters by priority and boosts the owner.
+     *
+     * @param word a 4-byte native word holding 0 or an owner's TID (and flag bits)
+     * @param timed whether {@code deadline} applies
+     * @param deadline a {@link System#nanoTime()} deadline
+     * @return 0 once owned, else the errno (ETIMEDOUT, EINTR, EAGAIN, EDEADLK, ESRCH, ...)
+     */
+    int futexLockPi(java.lang.foreign.MemorySegment word, boolean timed, long deadline);
+
+    /**
+     * FUTEX_UNLOCK_PI: releases a word owned by the calling thread, handing it to the highest-priority waiter.
+     *
+     * @param word the futex word
+     * @return 0, or the errno
+     */
+    int futexUnlockPi(java.lang.foreign.MemorySegment word);
 }

@@ -22,4 +22,9 @@ public final class UnsupportedThreads implements NativeThreads {
     @Override public void setNice(int tid, int nice) { throw refuse(); }
     @Override public int[] getScheduler(int tid) { throw refuse(); }
     @Override public void setScheduler(int tid, int policy, int priority) { throw refuse(); }
+    @Override public int kernelPriority(int tid) { throw refuse(); }
+    @Override public int futexLockPi(java.lang.foreign.MemorySegment word, boolean timed, long deadline) {
+        throw refuse();
+    }
+    @Override public int futexUnlockPi(java.lang.foreign.MemorySegment word) { throw refuse(); }
 }

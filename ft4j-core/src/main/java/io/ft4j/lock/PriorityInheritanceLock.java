@@ -1,0 +1,348 @@
+package io.ft4j.lock;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.ft4j.internal.os.Errno;
+import io.ft4j.internal.os.NativeThreads;
+import io.ft4j.internal.os.Os;
+import io.ft4j.internal.wait.Waiters;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A lock whose owner runs at the priority of its highest waiter for as long as that waiter waits: the kernel's own
+ * priority inheritance (a Linux PI futex), so a low-priority thread holding a lock that a real-time thread wants is
+ * run ahead of the medium-priority work that would otherwise keep it off the CPU (priority inversion). Chains are
+ * followed (A waits for B's lock while B waits for C's: C runs at A's priority), the boost ends exactly when the
+ * owner releases, and waiters are granted in priority order, FIFO among equals.
+ *
+ * <p><b>Algorithm.</b> A 4-byte native word holds 0 or the owner's Linux thread id (TID). Uncontended, lock and unlock
+ * are one CAS each in user space (0 &rarr; TID, TID &rarr; 0). A thread that finds the word taken calls
+ * {@code futex(FUTEX_LOCK_PI)}: the kernel marks the word as having waiters, queues the caller by priority on an
+ * rt_mutex, boosts the owner named by the TID and every owner down the chain, and returns once the lock was handed
+ * over. The owner's CAS then fails on the waiters bit, so it calls {@code FUTEX_UNLOCK_PI}, which hands the lock to
+ * the top waiter and drops the boost in one step.
+ *
+ * <p><b>Why the kernel, and what it boosts.</b> Boosting from user space would need a waiter to change another
+ * thread's priority and the owner to put it back on release: two extra system calls per contended hand-off, a race
+ * with an owner that releases (or ends) while being boosted, and a global lock to follow chains. The kernel does all
+ * of it atomically under its own locks. Its limit: it boosts real-time priorities (SCHED_FIFO, SCHED_RR, and
+ * SCHED_DEADLINE) only. A time-sharing waiter, whatever its nice value, does not boost a time-sharing owner, and
+ * time-sharing waiters are served FIFO. Give the threads whose latency matters a real-time policy
+ * ({@link io.ft4j.thread.SchedulingPolicy#fifo(int)}), which needs CAP_SYS_NICE.
+ *
+ * <p><b>Linearization points and ordering.</b> Acquisition takes effect at the CAS that installs the TID, or inside
+ * the kernel when it installs the new owner's TID on hand-off; release at the CAS to 0 or inside FUTEX_UNLOCK_PI. The
+ * CASes are volatile and the kernel's hand-off is a full barrier, so the owner's writes happen-before the next
+ * owner's reads.
+ *
+ * <p><b>Limits.</b> Linux only, platform threads only ({@link #isSupported()}; a virtual thread is refused: it has no
+ * TID of its own and would pin its carrier in the kernel). Not re-entrant; owner-checked; no conditions. A blocked
+ * {@link #lock()} waits in the kernel; {@link #lockInterruptibly()} waits in slices of at most 10 ms so that it sees an
+ * interrupt within one slice, re-queueing each time (at the back of its priority). A thread that ends while holding
+ * the lock leaves it owned by its dead TID: acquiring then throws {@link IllegalStateException}, as it would be a bug
+ * to rely on. Waits over 1 ms are JFR events ({@code io.ft4j.LockWait}).
+ */
+public final class PriorityInheritanceLock implements Lock {
+    private static final NativeThreads OS = Os.THREADS;
+    private static final VarHandle WORD = JAVA_INT.varHandle();
+    /** FUTEX_WAITERS: set by the kernel while threads wait in it. */
+    private static final int WAITERS = 0x80000000;
+    /** FUTEX_OWNER_DIED. */
+    private static final int OWNER_DIED = 0x40000000;
+    private static final int TID_MASK = 0x3fffffff;
+    /** The longest an interruptible wait stays in the kernel before looking at the interrupt flag. */
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private static final ThreadLocal<int[]> TID = ThreadLocal.withInitial(() -> new int[] {OS.currentTid()});
+    private static final String SUPPORT = probe();
+
+    /** The futex word; its own native memory, freed when the lock is collected. */
+    private final MemorySegment word = Arena.ofAuto().allocate(JAVA_INT);
+    /** The owning Java thread, for diagnostics and JFR only; written by the owner after it has the word. */
+    private volatile Thread ownerThread;
+    private final LockOrder.Node order;
+    private final LockScope scope = this::unlock;
+
+    /**
+     * @throws UnsupportedOperationException if this platform has no priority-inheritance futexes ({@link #isSupported()})
+     */
+    public PriorityInheritanceLock() {
+        this(null);
+    }
+
+    /**
+     * @param name the name the lock-order checker and JFR events report it by, or null to name it by identity
+     * @throws UnsupportedOperationException if this platform has no priority-inheritance futexes ({@link #isSupported()})
+     */
+    public PriorityInheritanceLock(String name) {
+        if (SUPPORT != null) {
+            throw new UnsupportedOperationException(SUPPORT + "; use PriorityLock, which orders waiters by priority "
+                    + "without boosting the owner, or check PriorityInheritanceLock.isSupported() first");
+        }
+        order = LockOrder.node(name, this, LockOrder.NO_LEVEL);
+    }
+
+    /** Locks and unlocks a private word through the kernel once: null if that works, else why not. */
+    private static String probe() {
+        if (!OS.isSupported()) {
+            return "priority-inheritance locks need Linux thread control, which is unavailable here";
+        }
+        try {
+            MemorySegment w = Arena.ofAuto().allocate(JAVA_INT);
+            Thread probe = Thread.ofPlatform().unstarted(() -> {
+                w.set(JAVA_INT, 0, OS.currentTid());
+                int errno = OS.futexUnlockPi(w);
+                w.set(JAVA_INT, 0, errno == 0 ? 0 : -errno);
+            });
+            probe.start();
+            probe.join();
+            int result = w.get(JAVA_INT, 0);
+            return result == 0 ? null : "the kernel refused FUTEX_UNLOCK_PI (" + Errno.name(-result) + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while probing for priority-inheritance futexes";
+        } catch (RuntimeException | LinkageError e) {
+            return "priority-inheritance futexes are unavailable: " + e;
+        }
+    }
+
+    /** @return whether this platform has priority-inheritance futexes (Linux); if not, the constructors throw */
+    public static boolean isSupported() {
+        return SUPPORT == null;
+    }
+
+    private static int myTid() {
+        Thread me = Thread.currentThread();
+        if (me.isVirtual()) {
+            throw new UnsupportedOperationException("virtual thread " + me + ": a PriorityInheritanceLock is held "
+                    + "by an OS thread, and a virtual thread has none of its own (blocking would also pin its "
+                    + "carrier); take it on a platform thread, or use PriorityLock");
+        }
+        return TID.get()[0];
+    }
+
+    private int word() {
+        return (int) WORD.getVolatile(word, 0L);
+    }
+
+    private int beforeAcquire(boolean blocking) {
+        int tid = myTid();
+        if ((word() & TID_MASK) == tid) {
+            throw new IllegalStateException("this thread already holds " + this + ", which is not re-entrant: "
+                    + "unlock() it first");
+        }
+        if (blocking && LockOrder.checking) {
+            LockOrder.acquiring(order, false);
+        }
+        return tid;
+    }
+
+    private void afterAcquire() {
+        ownerThread = Thread.currentThread();
+        if (LockOrder.checking) {
+            LockOrder.acquired(order, false);
+        }
+    }
+
+    private boolean tryFast(int tid) {
+        return WORD.compareAndSet(word, 0L, 0, tid);
+    }
+
+    /**
+     * Waits in the kernel until this thread owns the word: without a limit, or until the deadline, or in slices,
+     * looking at the interrupt flag between them.
+     *
+     * @return true once owned, false if the deadline passed
+     */
+    private boolean acquireSlow(int tid, boolean interruptible, boolean timed, long deadline)
+            throws InterruptedException {
+        LockWaitEvent event = LockWaitEvent.begin(order.name, ownerThread, LockWaitEvent.UNKNOWN);
+        try {
+            for (;;) {
+                if (tryFast(tid)) {
+                    return true;
+                }
+                long sliceEnd = 0L;
+                boolean sliced = false;
+                if (interruptible) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    sliceEnd = System.nanoTime() + SLICE_NANOS;
+                    sliced = !timed || sliceEnd - deadline < 0L;
+                }
+                int errno = sliced ? OS.futexLockPi(word, true, sliceEnd) : OS.futexLockPi(word, timed, deadline);
+                switch (errno) {
+                    case 0 -> {
+                        return true;
+                    }
+                    case Errno.ETIMEDOUT -> {
+                        if (!sliced) {
+                            return false;
+                        }
+                    }
+                    case Errno.EINTR, Errno.EAGAIN -> { } // a signal, or the owner was exiting: try again
+                    case Errno.EDEADLK -> throw new IllegalStateException("this thread already holds " + this);
+                    case Errno.ESRCH -> throw new IllegalStateException(this + " is held by thread id "
+                            + (word() & TID_MASK) + ", which ended without unlocking it");
+                    default -> throw new IllegalStateException("futex(FUTEX_LOCK_PI) on " + this + " failed: "
+                            + Errno.name(errno));
+                }
+            }
+        } finally {
+            LockWaitEvent.end(event);
+        }
+    }
+
+    /**
+     * Waits, uninterruptibly, in the kernel, which boosts the owner to this thread's real-time priority meanwhile.
+     *
+     * @throws IllegalStateException if this thread holds the lock already
+     * @throws UnsupportedOperationException on a virtual thread
+     */
+    @Override
+    public void lock() {
+        int tid = beforeAcquire(true);
+        if (!tryFast(tid)) {
+            try {
+                acquireSlow(tid, false, false, 0L);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e); // an uninterruptible wait does not throw it
+            }
+        }
+        afterAcquire();
+    }
+
+    /**
+     * Waits as {@link #lock()} does, and gives up within 10 ms of an interrupt.
+     *
+     * @throws InterruptedException if interrupted before or while waiting; the thread then does not hold the lock
+     * @throws IllegalStateException if this thread holds the lock already
+     * @throws UnsupportedOperationException on a virtual thread
+     */
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        int tid = beforeAcquire(true);
+        if (!tryFast(tid)) {
+            acquireSlow(tid, true, false, 0L);
+        }
+        afterAcquire();
+    }
+
+    /**
+     * Takes the lock only if it is free (one CAS; no system call).
+     *
+     * @throws IllegalStateException if this thread holds the lock already
+     * @throws UnsupportedOperationException on a virtual thread
+     */
+    @Override
+    public boolean tryLock() {
+        if (tryFast(beforeAcquire(false))) {
+            afterAcquire();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Waits at most the given time, seeing an interrupt within 10 ms.
+     *
+     * @throws IllegalStateException if this thread holds the lock already
+     * @throws UnsupportedOperationException on a virtual thread
+     */
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        long deadline = Waiters.deadline(time, unit);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        int tid = beforeAcquire(true);
+        if (tryFast(tid) || acquireSlow(tid, true, true, deadline)) {
+            afterAcquire();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Releases the lock: one CAS if nobody waits, else FUTEX_UNLOCK_PI, which hands it to the highest-priority waiter
+     * and ends this thread's boost.
+     *
+     * @throws IllegalMonitorStateException if this thread does not hold the lock
+     */
+    @Override
+    public void unlock() {
+        int tid = myTid();
+        int w = word();
+        if ((w & TID_MASK) != tid) {
+            throw new IllegalMonitorStateException("this thread does not hold " + this + ": unlock only while "
+                    + "holding the lock");
+        }
+        ownerThread = null;
+        if (!WORD.compareAndSet(word, 0L, tid, 0)) {
+            int errno = OS.futexUnlockPi(word);
+            if (errno != 0) {
+                throw new IllegalStateException("futex(FUTEX_UNLOCK_PI) on " + this + " failed: "
+                        + Errno.name(errno));
+            }
+        }
+        if (LockOrder.checking) {
+            LockOrder.released(order);
+        }
+    }
+
+    /**
+     * Takes the lock for a try-with-resources block: {@code try (var held = lock.locked()) { ... }}.
+     *
+     * @return the scope, which unlocks when closed
+     */
+    public LockScope locked() {
+        lock();
+        return scope;
+    }
+
+    /** @return whether some thread holds the lock */
+    public boolean isLocked() {
+        return (word() & TID_MASK) != 0;
+    }
+
+    /** @return whether the calling thread holds the lock */
+    public boolean isHeldByCurrentThread() {
+        return !Thread.currentThread().isVirtual() && (word() & TID_MASK) == myTid();
+    }
+
+    /** @return whether threads wait for the lock in the kernel (its waiters bit) */
+    public boolean hasQueuedThreads() {
+        return (word() & WAITERS) != 0;
+    }
+
+    /** @return the Linux thread id of the owner, or 0 if the lock is free */
+    public int ownerTid() {
+        return word() & TID_MASK;
+    }
+
+    /** Not supported: the kernel's PI futexes have no condition queues; pair the lock with a queue. */
+    @Override
+    public Condition newCondition() {
+        throw new UnsupportedOperationException("PriorityInheritanceLock has no conditions: wait on a queue "
+                + "(io.ft4j.concurrent.ConcurrentQueue) while not holding it");
+    }
+
+    @Override
+    public String toString() {
+        int w = word();
+        Thread o = ownerThread;
+        return "PriorityInheritanceLock[" + order.name + ((w & TID_MASK) == 0 ? ", unlocked"
+                : ", owner=" + (o != null ? o.getName() + " " : "") + "tid " + (w & TID_MASK)
+                        + ((w & WAITERS) != 0 ? ", waiters" : "") + ((w & OWNER_DIED) != 0 ? ", owner died" : ""))
+                + "]";
+    }
+}

@@ -87,27 +87,37 @@ public final class PriorityInheritanceLock implements Lock {
         order = LockOrder.node(name, this, LockOrder.NO_LEVEL);
     }
 
-    /** Locks and unlocks a private word through the kernel once: null if that works, else why not. */
+    /** Unlocks a private word it owns through the kernel once: null if that works, else why not. */
     private static String probe() {
         if (!OS.isSupported()) {
             return "priority-inheritance locks need Linux thread control, which is unavailable here";
         }
         try {
-            MemorySegment w = Arena.ofAuto().allocate(JAVA_INT);
-            Thread probe = Thread.ofPlatform().unstarted(() -> {
-                w.set(JAVA_INT, 0, OS.currentTid());
-                int errno = OS.futexUnlockPi(w);
-                w.set(JAVA_INT, 0, errno == 0 ? 0 : -errno);
-            });
-            probe.start();
-            probe.join();
-            int result = w.get(JAVA_INT, 0);
-            return result == 0 ? null : "the kernel refused FUTEX_UNLOCK_PI (" + Errno.name(-result) + ")";
+            Probe probe = new Probe();
+            if (Thread.currentThread().isVirtual()) { // its TID could change between the two calls
+                Thread t = Thread.ofPlatform().start(probe); // a nested class: no lambda of this initializing class
+                t.join();
+            } else {
+                probe.run();
+            }
+            return probe.errno == 0 ? null : "the kernel refused FUTEX_UNLOCK_PI (" + Errno.name(probe.errno) + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while probing for priority-inheritance futexes";
         } catch (RuntimeException | LinkageError e) {
             return "priority-inheritance futexes are unavailable: " + e;
+        }
+    }
+
+    private static final class Probe implements Runnable {
+        volatile int errno = -1;
+
+        @Override
+        public void run() {
+            NativeThreads os = Os.THREADS;
+            MemorySegment w = Arena.ofAuto().allocate(JAVA_INT);
+            w.set(JAVA_INT, 0, os.currentTid());
+            errno = os.futexUnlockPi(w);
         }
     }
 

@@ -134,15 +134,19 @@ public final class ThreadBuilder implements ThreadFactory {
             return cpus != null || nice != null || policy != null;
         }
 
+        /**
+         * Priority first, then CPUs: a thread moved to a CPU where a real-time thread spins would otherwise wait
+         * there, still at its old priority, until that thread stops, before it could raise its own.
+         */
         void applyToCurrentThread() {
-            if (cpus != null) {
-                Affinity.set(cpus);
-            }
             if (policy != null) {
                 Scheduling.setPolicy(policy);
             }
             if (nice != null) {
                 Scheduling.setNice(nice);
+            }
+            if (cpus != null) {
+                Affinity.set(cpus);
             }
         }
     }

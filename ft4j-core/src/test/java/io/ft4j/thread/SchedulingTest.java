@@ -32,13 +32,7 @@ class SchedulingTest {
     }
 
     static boolean privileged() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("CapEff:")) {
-                long caps = Long.parseLong(line.substring(7).strip(), 16);
-                return (caps & (1L << 23)) != 0; // CAP_SYS_NICE
-            }
-        }
-        return false;
+        return io.ft4j.testing.Linux.privileged();
     }
 
     @Test

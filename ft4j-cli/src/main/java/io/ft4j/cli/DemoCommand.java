@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 /** {@code ft4j demo}: runs every demo in turn with its defaults, or the one named. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run every demo in turn, or the one named.",
-        subcommands = {RaceDemo.class, IntervalDemo.class, LockOrderDemo.class, GatherDemo.class, QueueDemo.class, AffinityDemo.class})
+        subcommands = {RaceDemo.class, IntervalDemo.class, LockOrderDemo.class, GatherDemo.class, QueueDemo.class, AffinityDemo.class,
+                PriorityDemo.class})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

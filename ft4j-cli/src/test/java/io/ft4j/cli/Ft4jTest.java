@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,6 +61,28 @@ class Ft4jTest {
         }
         assertTrue(text.contains("nice 19:"), text);
         assertTrue(text.contains("the work of nice 19"), text);
+    }
+
+    @Test
+    void priorityDemoComparesTheThreeLocksAndWritesChartAndRecording(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        assertEquals(0, run("demo", "priority", "--seconds", "0.4", "--hog-ms", "2,4", "--out", dir.toString()),
+                err.toString());
+        String text = out.toString();
+        if (text.contains("Nothing to show")) {
+            return; // no PI futexes or no CAP_SYS_NICE: the demo says so and ends cleanly
+        }
+        for (String lock : new String[] {"ReentrantLock", "PriorityLock", "PriorityInheritanceLock"}) {
+            for (int hog : new int[] {2, 4}) {
+                assertTrue(java.util.regex.Pattern.compile("^" + lock + " +" + hog + " ms +[0-9,]+ ",
+                        java.util.regex.Pattern.MULTILINE).matcher(text).find(), lock + " " + hog + "\n" + text);
+            }
+        }
+        assertTrue(text.contains("PriorityInheritanceLock's p99 wait is"), text);
+        assertTrue(text.contains("JFR recording"), text);
+        String svg = java.nio.file.Files.readString(dir.resolve("priority-waits.svg"));
+        assertEquals(6, svg.split("<polyline").length - 1, "one line per lock and hog burst");
+        assertTrue(java.nio.file.Files.size(dir.resolve("priority.jfr")) > 0);
     }
 
     @Test
@@ -126,6 +149,9 @@ class Ft4jTest {
                 {"demo", "queue", "--consumers", "0"},
                 {"demo", "interval", "--threads", "1"},
                 {"demo", "interval", "--interval", "-2"},
+                {"demo", "priority", "--hog-ms", "0"},
+                {"demo", "priority", "--seconds", "0"},
+                {"demo", "priority", "--cs-us", "5"},
                 {"--nope"}}) {
             StringWriter e = new StringWriter();
             int code = Ft4j.run(new PrintWriter(new StringWriter()), new PrintWriter(e), args);

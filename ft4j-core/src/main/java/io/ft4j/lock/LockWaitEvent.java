@@ -35,6 +35,10 @@ final class LockWaitEvent extends Event {
     @Label("Lock")
     String lock;
 
+    @Label("Mode")
+    @Description("What the thread waited for: exclusive, read, write, or write (draining readers)")
+    String mode;
+
     @Label("Owner")
     @Description("The thread that held the lock when the wait began")
     Thread owner;
@@ -51,15 +55,17 @@ final class LockWaitEvent extends Event {
      * Starts timing a wait. Returns null when no recording wants the event, so callers skip everything else.
      *
      * @param lock the lock's name
+     * @param mode what is waited for: {@code "exclusive"}, {@code "read"}, ...
      * @param owner its owner now, or null
      * @param waiterPriority the waiter's priority, or {@link #UNKNOWN} to read the calling thread's rank
      */
-    static LockWaitEvent begin(String lock, Thread owner, int waiterPriority) {
+    static LockWaitEvent begin(String lock, String mode, Thread owner, int waiterPriority) {
         LockWaitEvent e = new LockWaitEvent();
         if (!e.isEnabled()) {
             return null;
         }
         e.lock = lock;
+        e.mode = mode;
         e.owner = owner;
         e.ownerPriority = owner == null ? UNKNOWN : rankOf(owner);
         e.waiterPriority = waiterPriority != UNKNOWN ? waiterPriority : rankOf(Thread.currentThread());
@@ -67,7 +73,7 @@ final class LockWaitEvent extends Event {
         return e;
     }
 
-    /** Ends a wait started by {@link #begin(String, Thread, int)}; records it if it was long enough. */
+    /** Ends a wait started by {@link #begin(String, String, Thread, int)}; records it if it was long enough. */
     static void end(LockWaitEvent e) {
         if (e != null) {
             e.commit();

@@ -44,8 +44,9 @@ import java.util.concurrent.locks.Lock;
  * TID of its own and would pin its carrier in the kernel). Not re-entrant; owner-checked; no conditions. A blocked
  * {@link #lock()} waits in the kernel; {@link #lockInterruptibly()} waits in slices of at most 10 ms so that it sees an
  * interrupt within one slice, re-queueing each time (at the back of its priority). A thread that ends while holding
- * the lock leaves it owned by its dead TID: acquiring then throws {@link IllegalStateException}, as it would be a bug
- * to rely on. Waits over 1 ms are JFR events ({@code io.ft4j.LockWait}).
+ * the lock leaves it owned by its dead TID: a later acquisition throws {@link IllegalStateException} (the kernel's
+ * ESRCH) instead of hanging, while threads already waiting in the kernel are handed the lock. Waits over 1 ms are JFR
+ * events ({@code io.ft4j.LockWait}).
  */
 public final class PriorityInheritanceLock implements Lock {
     private static final NativeThreads OS = Os.THREADS;
@@ -63,8 +64,11 @@ public final class PriorityInheritanceLock implements Lock {
 
     /** The futex word; its own native memory, freed when the lock is collected. */
     private final MemorySegment word = Arena.ofAuto().allocate(JAVA_INT);
-    /** The owning Java thread, for diagnostics and JFR only; written by the owner after it has the word. */
-    private volatile Thread ownerThread;
+    /**
+     * The owning Java thread, for diagnostics and JFR only: written by the owner after it has the word, read racily.
+     * A plain field: a volatile store would add a full fence to every lock and unlock.
+     */
+    private Thread ownerThread;
     private final LockOrder.Node order;
     private final LockScope scope = this::unlock;
 
@@ -142,14 +146,19 @@ public final class PriorityInheritanceLock implements Lock {
 
     private int beforeAcquire(boolean blocking) {
         int tid = myTid();
+        if (blocking && LockOrder.checking) {
+            requireNotHeld(tid);
+            LockOrder.acquiring(order, false);
+        }
+        return tid;
+    }
+
+    /** Checked after a failed CAS rather than before every one: holding it is the only way this thread fails. */
+    private void requireNotHeld(int tid) {
         if ((word() & TID_MASK) == tid) {
             throw new IllegalStateException("this thread already holds " + this + ", which is not re-entrant: "
                     + "unlock() it first");
         }
-        if (blocking && LockOrder.checking) {
-            LockOrder.acquiring(order, false);
-        }
-        return tid;
     }
 
     private void afterAcquire() {
@@ -171,7 +180,8 @@ public final class PriorityInheritanceLock implements Lock {
      */
     private boolean acquireSlow(int tid, boolean interruptible, boolean timed, long deadline)
             throws InterruptedException {
-        LockWaitEvent event = LockWaitEvent.begin(order.name, ownerThread, LockWaitEvent.UNKNOWN);
+        requireNotHeld(tid);
+        LockWaitEvent event = LockWaitEvent.begin(order.name, "exclusive", ownerThread, LockWaitEvent.UNKNOWN);
         try {
             for (;;) {
                 if (tryFast(tid)) {
@@ -255,10 +265,12 @@ public final class PriorityInheritanceLock implements Lock {
      */
     @Override
     public boolean tryLock() {
-        if (tryFast(beforeAcquire(false))) {
+        int tid = beforeAcquire(false);
+        if (tryFast(tid)) {
             afterAcquire();
             return true;
         }
+        requireNotHeld(tid);
         return false;
     }
 
@@ -291,8 +303,7 @@ public final class PriorityInheritanceLock implements Lock {
     @Override
     public void unlock() {
         int tid = myTid();
-        int w = word();
-        if ((w & TID_MASK) != tid) {
+        if ((word() & TID_MASK) != tid) { // a plain load on x86 and ARM: the check costs no fence
             throw new IllegalMonitorStateException("this thread does not hold " + this + ": unlock only while "
                     + "holding the lock");
         }

@@ -171,7 +171,7 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
         } finally {
             guard.unlock();
         }
-        LockWaitEvent event = LockWaitEvent.begin(order.name, ownerNow, w.priority);
+        LockWaitEvent event = LockWaitEvent.begin(order.name, "exclusive", ownerNow, w.priority);
         try {
             return awaitGrant(w, interruptible, timed, deadline);
         } finally {

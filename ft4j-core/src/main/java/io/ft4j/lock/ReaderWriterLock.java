@@ -236,12 +236,17 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     private boolean readSlow(Reader r, boolean timed, long deadline) throws InterruptedException {
-        do {
-            if (!blockedReaders.await(noWriter, SPINS, YIELDS, timed, deadline)) {
-                return false;
-            }
-        } while (!tryEnter(r));
-        return true;
+        LockWaitEvent event = LockWaitEvent.begin(order.name, "read", owner, LockWaitEvent.UNKNOWN);
+        try {
+            do {
+                if (!blockedReaders.await(noWriter, SPINS, YIELDS, timed, deadline)) {
+                    return false;
+                }
+            } while (!tryEnter(r));
+            return true;
+        } finally {
+            LockWaitEvent.end(event);
+        }
     }
 
     private void unlockRead() {
@@ -306,6 +311,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
                 return false;
             }
             STATE.getAndAdd(this, WRITER);
+            LockWaitEvent event = LockWaitEvent.begin(order.name, "write", owner, LockWaitEvent.UNKNOWN);
             try {
                 for (;;) {
                     long s = state;
@@ -321,6 +327,8 @@ public final class ReaderWriterLock implements ReadWriteLock {
             } catch (InterruptedException e) {
                 abandon(WRITER);
                 throw e;
+            } finally {
+                LockWaitEvent.end(event);
             }
         }
         try {
@@ -335,16 +343,23 @@ public final class ReaderWriterLock implements ReadWriteLock {
         return false;
     }
 
+    /** Waits for the readers to leave; the wait is recorded with no owner, as readers are many. */
     private boolean drain(boolean timed, long deadline) throws InterruptedException {
-        while (!drained()) {
-            long now = System.nanoTime();
-            if (timed && now - deadline >= 0L) {
-                return false;
+        LockWaitEvent event = LockWaitEvent.begin(order.name, "write (draining readers)", null,
+                LockWaitEvent.UNKNOWN);
+        try {
+            while (!drained()) {
+                long now = System.nanoTime();
+                if (timed && now - deadline >= 0L) {
+                    return false;
+                }
+                long until = now + DRAIN_RECHECK_NANOS;
+                draining.await(readersGone, SPINS, YIELDS, true, timed && until - deadline > 0L ? deadline : until);
             }
-            long until = now + DRAIN_RECHECK_NANOS;
-            draining.await(readersGone, SPINS, YIELDS, true, timed && until - deadline > 0L ? deadline : until);
+            return true;
+        } finally {
+            LockWaitEvent.end(event);
         }
-        return true;
     }
 
     /** Withdraws a writer that gave up, waking whoever it was holding off. */

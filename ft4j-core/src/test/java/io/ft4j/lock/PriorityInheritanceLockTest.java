@@ -170,6 +170,17 @@ class PriorityInheritanceLockTest {
         }).join();
     }
 
+    /** A thread that ends holding the lock leaves it to its dead TID; the next acquirer is told, not hung. */
+    @Test
+    void aLockLeftByAnEndedThreadIsReported() throws Exception {
+        PriorityInheritanceLock lock = new PriorityInheritanceLock("orphan");
+        Thread careless = Thread.ofPlatform().start(lock::lock);
+        careless.join();
+        assertTrue(lock.isLocked());
+        IllegalStateException e = assertThrows(IllegalStateException.class, lock::lock);
+        assertTrue(e.getMessage().contains("ended without unlocking"), e.getMessage());
+    }
+
     /** The owner runs at the waiter's real-time priority while it waits, and at its own again after. */
     @Test
     void ownerInheritsTheWaitersPriorityUntilItReleases() throws Exception {

@@ -5,6 +5,8 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.ft4j.lock.IntervalLock;
+import io.ft4j.lock.PriorityInheritanceLock;
+import io.ft4j.lock.PriorityLock;
 import io.ft4j.lock.ReaderWriterLock;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -101,6 +103,67 @@ public class LockStress {
     @State
     public static class IntervalLockExcludes {
         private final IntervalLock lock = new IntervalLock();
+        private int count;
+
+        @Actor
+        public void first() {
+            lock.lock();
+            count++;
+            lock.unlock();
+        }
+
+        @Actor
+        public void second() {
+            lock.lock();
+            count++;
+            lock.unlock();
+        }
+
+        @Arbiter
+        public void arbiter(I_Result r) {
+            r.r1 = count;
+        }
+    }
+
+    /** PriorityLock's hand-off through the priority heap excludes and publishes, at different priorities too. */
+    @JCStressTest
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "both increments")
+    @Outcome(expect = FORBIDDEN, desc = "an increment was lost: the lock let two owners in")
+    @State
+    public static class PriorityLockExcludes {
+        private final PriorityLock lock = new PriorityLock();
+        private int count;
+
+        @Actor
+        public void high() {
+            lock.lock(150);
+            count++;
+            lock.unlock();
+        }
+
+        @Actor
+        public void low() {
+            lock.lock(10);
+            count++;
+            lock.unlock();
+        }
+
+        @Arbiter
+        public void arbiter(I_Result r) {
+            r.r1 = count;
+        }
+    }
+
+    /**
+     * PriorityInheritanceLock's CAS on native memory and the kernel's hand-off (FUTEX_LOCK_PI / FUTEX_UNLOCK_PI)
+     * exclude and publish plain writes.
+     */
+    @JCStressTest
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "both increments")
+    @Outcome(expect = FORBIDDEN, desc = "an increment was lost: the lock let two owners in")
+    @State
+    public static class PriorityInheritanceLockExcludes {
+        private final PriorityInheritanceLock lock = new PriorityInheritanceLock();
         private int count;
 
         @Actor

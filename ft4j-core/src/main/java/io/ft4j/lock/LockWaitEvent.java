@@ -13,12 +13,12 @@ import jdk.jfr.Threshold;
 /**
  * The JFR event {@code io.ft4j.LockWait}: a thread waited for an ft4j lock longer than the threshold (1 ms unless the
  * recording's settings say otherwise), with the lock's name, the owner when the wait began, and both threads'
- * priorities on the {@link Scheduling#rank} scale. JDK Mission Control and {@code jfr print --events
+ * priorities on the {@link Scheduling#rank} scale, read when the wait ended. JDK Mission Control and {@code jfr print --events
  * io.ft4j.LockWait} show a priority inversion where it happened.
  *
  * <p><b>Cost.</b> Only blocking slow paths create one, and without a recording that enables it, {@code begin},
- * {@code end} and {@code commit} are empty after JIT compilation; priorities are read (a few system calls) only
- * while a recording is on.
+ * {@code end} and {@code commit} are empty after JIT compilation; priorities are read (a few system calls) only for a
+ * wait that is long enough to be recorded.
  */
 @Name(LockWaitEvent.NAME)
 @Label("ft4j Lock Wait")
@@ -44,7 +44,7 @@ final class LockWaitEvent extends Event {
     Thread owner;
 
     @Label("Owner Priority")
-    @Description("The owner's rank when the wait began (Scheduling.rank; -1 if unknown)")
+    @Description("The owner's own rank (Scheduling.rank, without a boost) when the wait ended; -1 if unknown")
     int ownerPriority;
 
     @Label("Waiter Priority")
@@ -67,15 +67,22 @@ final class LockWaitEvent extends Event {
         e.lock = lock;
         e.mode = mode;
         e.owner = owner;
-        e.ownerPriority = owner == null ? UNKNOWN : rankOf(owner);
-        e.waiterPriority = waiterPriority != UNKNOWN ? waiterPriority : rankOf(Thread.currentThread());
+        e.waiterPriority = waiterPriority;
         e.begin();
         return e;
     }
 
     /** Ends a wait started by {@link #begin(String, String, Thread, int)}; records it if it was long enough. */
     static void end(LockWaitEvent e) {
-        if (e != null) {
+        if (e == null) {
+            return;
+        }
+        e.end();
+        if (e.shouldCommit()) { // long enough: only now pay for reading priorities
+            e.ownerPriority = e.owner == null ? UNKNOWN : rankOf(e.owner);
+            if (e.waiterPriority == UNKNOWN) {
+                e.waiterPriority = rankOf(Thread.currentThread());
+            }
             e.commit();
         }
     }

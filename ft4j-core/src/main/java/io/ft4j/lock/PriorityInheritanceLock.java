@@ -32,7 +32,7 @@ import java.util.concurrent.locks.Lock;
  * with an owner that releases (or ends) while being boosted, and a global lock to follow chains. The kernel does all
  * of it atomically under its own locks. Its limit: it boosts real-time priorities (SCHED_FIFO, SCHED_RR, and
  * SCHED_DEADLINE) only. A time-sharing waiter, whatever its nice value, does not boost a time-sharing owner, and
- * time-sharing waiters are served FIFO. Give the threads whose latency matters a real-time policy
+ * since Linux 5.15 time-sharing waiters are served FIFO (older kernels order them by nice value). Give the threads whose latency matters a real-time policy
  * ({@link io.ft4j.thread.SchedulingPolicy#fifo(int)}), which needs CAP_SYS_NICE.
  *
  * <p><b>Linearization points and ordering.</b> Acquisition takes effect at the CAS that installs the TID, or inside
@@ -44,9 +44,13 @@ import java.util.concurrent.locks.Lock;
  * TID of its own and would pin its carrier in the kernel). Not re-entrant; owner-checked; no conditions. A blocked
  * {@link #lock()} waits in the kernel; {@link #lockInterruptibly()} waits in slices of at most 10 ms so that it sees an
  * interrupt within one slice, re-queueing each time (at the back of its priority). A thread that ends while holding
- * the lock leaves it owned by its dead TID: a later acquisition throws {@link IllegalStateException} (the kernel's
- * ESRCH) instead of hanging, while threads already waiting in the kernel are handed the lock. Waits over 1 ms are JFR
- * events ({@code io.ft4j.LockWait}).
+ * the lock leaves it owned by its TID: once the OS thread is gone, an acquisition throws {@link IllegalStateException}
+ * (the kernel's ESRCH) instead of hanging, while a thread that was already waiting, or that came while the owner was
+ * still exiting, is handed the lock by the kernel; should a new thread be given the same TID, it is taken for the
+ * owner. A wait that would close a cycle of priority-inheritance
+ * locks (this thread holds one that the owner waits for, directly or down a chain) throws
+ * {@link IllegalStateException}: the kernel checks every chain. Waits over 1 ms are JFR events
+ * ({@code io.ft4j.LockWait}).
  */
 public final class PriorityInheritanceLock implements Lock {
     private static final NativeThreads OS = Os.THREADS;
@@ -100,14 +104,21 @@ public final class PriorityInheritanceLock implements Lock {
             Probe probe = new Probe();
             if (Thread.currentThread().isVirtual()) { // its TID could change between the two calls
                 Thread t = Thread.ofPlatform().start(probe); // a nested class: no lambda of this initializing class
-                t.join();
+                boolean interrupted = false;
+                while (t.isAlive()) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the answer must not depend on an interrupt that came first
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             } else {
                 probe.run();
             }
             return probe.errno == 0 ? null : "the kernel refused FUTEX_UNLOCK_PI (" + Errno.name(probe.errno) + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while probing for priority-inheritance futexes";
         } catch (RuntimeException | LinkageError e) {
             return "priority-inheritance futexes are unavailable: " + e;
         }
@@ -153,7 +164,7 @@ public final class PriorityInheritanceLock implements Lock {
         return tid;
     }
 
-    /** Checked after a failed CAS rather than before every one: holding it is the only way this thread fails. */
+    /** Checked after a failed CAS rather than before every one, where the answer costs a load. */
     private void requireNotHeld(int tid) {
         if ((word() & TID_MASK) == tid) {
             throw new IllegalStateException("this thread already holds " + this + ", which is not re-entrant: "
@@ -187,6 +198,9 @@ public final class PriorityInheritanceLock implements Lock {
                 if (tryFast(tid)) {
                     return true;
                 }
+                if (timed && deadline - System.nanoTime() <= 0L) {
+                    return false; // not even once into the kernel: it would mark the word and boost the owner
+                }
                 long sliceEnd = 0L;
                 boolean sliced = false;
                 if (interruptible) {
@@ -207,7 +221,9 @@ public final class PriorityInheritanceLock implements Lock {
                         }
                     }
                     case Errno.EINTR, Errno.EAGAIN -> { } // a signal, or the owner was exiting: try again
-                    case Errno.EDEADLK -> throw new IllegalStateException("this thread already holds " + this);
+                    case Errno.EDEADLK -> throw new IllegalStateException("waiting for " + this + " would deadlock: "
+                            + "a chain of priority-inheritance locks leads back to this thread (it holds a lock that "
+                            + "this lock's owner, or an owner further down, waits for); take the locks in one order");
                     case Errno.ESRCH -> throw new IllegalStateException(this + " is held by thread id "
                             + (word() & TID_MASK) + ", which ended without unlocking it");
                     default -> throw new IllegalStateException("futex(FUTEX_LOCK_PI) on " + this + " failed: "
@@ -222,7 +238,8 @@ public final class PriorityInheritanceLock implements Lock {
     /**
      * Waits, uninterruptibly, in the kernel, which boosts the owner to this thread's real-time priority meanwhile.
      *
-     * @throws IllegalStateException if this thread holds the lock already
+     * @throws IllegalStateException if this thread holds the lock already, or if waiting would deadlock on a cycle of
+     *     priority-inheritance locks
      * @throws UnsupportedOperationException on a virtual thread
      */
     @Override
@@ -299,11 +316,12 @@ public final class PriorityInheritanceLock implements Lock {
      * and ends this thread's boost.
      *
      * @throws IllegalMonitorStateException if this thread does not hold the lock
+     * @throws UnsupportedOperationException on a virtual thread, which cannot hold it
      */
     @Override
     public void unlock() {
         int tid = myTid();
-        if ((word() & TID_MASK) != tid) { // a plain load on x86 and ARM: the check costs no fence
+        if ((word() & TID_MASK) != tid) { // a plain load on x86: the check costs no fence
             throw new IllegalMonitorStateException("this thread does not hold " + this + ": unlock only while "
                     + "holding the lock");
         }
@@ -340,7 +358,10 @@ public final class PriorityInheritanceLock implements Lock {
         return !Thread.currentThread().isVirtual() && (word() & TID_MASK) == myTid();
     }
 
-    /** @return whether threads wait for the lock in the kernel (its waiters bit) */
+    /**
+     * @return whether threads wait for the lock in the kernel (its waiters bit); the kernel may leave the bit set
+     *     after the last waiter gave up (timeout, interrupt) until the next unlock
+     */
     public boolean hasQueuedThreads() {
         return (word() & WAITERS) != 0;
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * (priority descending, arrival ascending), under a small mutex. Release hands the lock straight to the heap's top,
  * so no newcomer overtakes a queued waiter and the heap's order is the grant order. Among equal priorities the order
  * is FIFO, so equals never starve one another; a steady stream of higher-priority waiters can starve lower ones, as
- * it is meant to. The priority of a thread is read from the OS (three system calls) only when it must queue.
+ * it is meant to. The priority of a thread is read from the OS (a few system calls) only when it must queue.
  *
  * <p><b>Linearization points and ordering.</b> Acquisition takes effect at the CAS or at the hand-off store of the
  * owner word, release at its store; both are volatile, so the owner's writes happen-before the next owner's reads.

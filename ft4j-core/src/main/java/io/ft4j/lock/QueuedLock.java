@@ -25,8 +25,9 @@ import java.util.function.BooleanSupplier;
  * itself to the count and then reads the owner word (Dekker's pattern), so one of them always hands over.
  *
  * <p>Not re-entrant: locking again while holding throws {@link IllegalStateException} instead of deadlocking;
- * unlocking without holding throws {@link IllegalMonitorStateException}. Blocking waits longer than 1 ms are recorded
- * as JFR events ({@code io.ft4j.LockWait}) while a recording asks for them.
+ * unlocking without holding throws {@link IllegalMonitorStateException}. Blocking acquisitions longer than 1 ms are
+ * recorded as JFR events ({@code io.ft4j.LockWait}) while a recording asks for them (a cede's wait for its next turn
+ * is not: it is the lock working as meant).
  */
 abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityLock {
     private static final VarHandle OWNER;
@@ -79,7 +80,7 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
      * A waiter for the calling thread, made only when it must queue: a place to read its priority, which the fast
      * path never needs.
      *
-     * @param priority the priority asked for, or {@link LockWaitEvent#UNKNOWN} for the thread's own
+     * @param priority the priority asked for, or the subclass's marker for "the thread's own"
      */
     abstract Waiter newWaiter(int priority);
 
@@ -157,22 +158,21 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
     private boolean acquireSlow(int priority, boolean interruptible, boolean timed, long deadline)
             throws InterruptedException {
         Waiter w = newWaiter(priority);
-        Thread ownerNow;
-        guard.lock();
+        // begun before queueing: once queued, nothing may throw before the wait
+        LockWaitEvent event = LockWaitEvent.begin(order.name, "exclusive", owner, w.priority);
         try {
-            if (waiting == 0 && OWNER.compareAndSet(this, (Thread) null, w.thread)) {
-                return true;
+            guard.lock();
+            try {
+                if (waiting == 0 && OWNER.compareAndSet(this, (Thread) null, w.thread)) {
+                    return true;
+                }
+                enqueue(w);
+                if (owner == null) {
+                    grantFirst(); // the owner left without seeing this waiter
+                }
+            } finally {
+                guard.unlock();
             }
-            enqueue(w);
-            ownerNow = owner;
-            if (ownerNow == null) {
-                grantFirst(); // the owner left without seeing this waiter
-            }
-        } finally {
-            guard.unlock();
-        }
-        LockWaitEvent event = LockWaitEvent.begin(order.name, "exclusive", ownerNow, w.priority);
-        try {
             return awaitGrant(w, interruptible, timed, deadline);
         } finally {
             LockWaitEvent.end(event);

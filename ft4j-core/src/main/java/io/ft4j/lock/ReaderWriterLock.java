@@ -310,8 +310,9 @@ public final class ReaderWriterLock implements ReadWriteLock {
             if (!blocking) {
                 return false;
             }
-            STATE.getAndAdd(this, WRITER);
+            // begun before announcing the writer: once announced, nothing may throw outside the try
             LockWaitEvent event = LockWaitEvent.begin(order.name, "write", owner, LockWaitEvent.UNKNOWN);
+            STATE.getAndAdd(this, WRITER);
             try {
                 for (;;) {
                     long s = state;

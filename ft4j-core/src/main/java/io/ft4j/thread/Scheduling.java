@@ -1,5 +1,6 @@
 package io.ft4j.thread;
 
+import io.ft4j.internal.os.NativeThreads;
 import io.ft4j.internal.util.Checks;
 
 /**
@@ -48,22 +49,30 @@ public final class Scheduling {
         }
     }
 
-    /** @return the calling thread's {@linkplain Settings#rank() rank}; three system calls */
+    /** @return the calling thread's {@linkplain Settings#rank() rank}; a few system calls */
     public static int rank() {
-        return current().rank();
+        return rank(Thread.currentThread());
     }
 
     /**
      * @param thread the calling thread or a started {@link ControlledThread}
-     * @return its {@linkplain Settings#rank() rank}
+     * @return its {@linkplain Settings#rank() rank}; {@link #MAX_RANK} for SCHED_DEADLINE, which runs ahead of every
+     *     real-time priority (and which ft4j reads but does not set)
      */
     public static int rank(Thread thread) {
-        return current(thread).rank();
+        int tid = Threads.tidOf(thread);
+        int[] p = Threads.OS.getScheduler(tid);
+        if (p[0] == NativeThreads.SCHED_DEADLINE) {
+            return MAX_RANK;
+        }
+        return new Settings(new SchedulingPolicy(SchedulingPolicy.Policy.fromLinux(p[0]), p[1]),
+                Threads.OS.getNice(tid)).rank();
     }
 
     /**
      * The priority the kernel runs the thread at right now, as {@code ps -o pri} and {@code /proc/<tid>/stat} (field
-     * 18) report it: -100..-2 for real-time priorities 99..1, 20 + nice (0..39) otherwise; lower runs first. Unlike
+     * 18) report it: -101 for SCHED_DEADLINE, -100..-2 for real-time priorities 99..1, 20 + nice (0..39) otherwise;
+     * lower runs first. Unlike
      * {@link #policy(Thread)}, which reads the thread's own setting, it includes a boost by priority inheritance
      * ({@link io.ft4j.lock.PriorityInheritanceLock}).
      *

@@ -136,6 +136,7 @@ class LockWaitEventTest {
         PriorityInheritanceLock lock = new PriorityInheritanceLock("jfr-pi");
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch exit = new CountDownLatch(1);
         List<RecordedEvent> events = record(() -> {
             try {
                 ControlledThread owner = new ThreadBuilder().name("jfr-owner").nice(3).start(() -> {
@@ -143,10 +144,11 @@ class LockWaitEventTest {
                     held.countDown();
                     try {
                         release.await();
+                        lock.unlock();
+                        exit.await(); // alive when the waiter reads its rank
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    lock.unlock();
                 });
                 held.await();
                 Thread waiter = Thread.ofPlatform().name("jfr-waiter").start(() -> {
@@ -157,6 +159,7 @@ class LockWaitEventTest {
                 holdFor(Duration.ofMillis(20));
                 release.countDown();
                 waiter.join(TimeUnit.SECONDS.toMillis(10));
+                exit.countDown();
                 owner.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
                 throw new AssertionError(e);

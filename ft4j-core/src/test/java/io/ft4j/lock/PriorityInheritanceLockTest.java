@@ -138,6 +138,14 @@ class PriorityInheritanceLockTest {
     void timeoutAndInterruptLeaveTheLockUsable() throws Exception {
         PriorityInheritanceLock lock = new PriorityInheritanceLock();
         lock.lock();
+        Thread.ofPlatform().start(() -> {
+            try {
+                assertFalse(lock.tryLock(0, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }).join();
+        assertFalse(lock.hasQueuedThreads(), "a zero timeout never entered the kernel, so nobody boosted the owner");
         AtomicLong waited = new AtomicLong();
         Thread timed = Thread.ofPlatform().start(() -> {
             long t0 = System.nanoTime();
@@ -170,6 +178,30 @@ class PriorityInheritanceLockTest {
         }).join();
     }
 
+    /** A holds first and waits for second; B holds second and asks for first: the kernel refuses to close the cycle. */
+    @Test
+    void aCycleOfTwoLocksIsRefusedInsteadOfDeadlocking() throws Exception {
+        PriorityInheritanceLock first = new PriorityInheritanceLock("first");
+        PriorityInheritanceLock second = new PriorityInheritanceLock("second");
+        CountDownLatch aHolds = new CountDownLatch(1);
+        second.lock(); // this thread is B
+        Thread a = Thread.ofPlatform().start(() -> {
+            first.lock();
+            aHolds.countDown();
+            second.lock();
+            second.unlock();
+            first.unlock();
+        });
+        await(aHolds);
+        Linux.await("A waiting for second", second::hasQueuedThreads);
+        IllegalStateException e = assertThrows(IllegalStateException.class, first::lock);
+        assertTrue(e.getMessage().contains("would deadlock"), e.getMessage());
+        second.unlock();
+        a.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(a.isAlive(), "A went on once B gave up");
+        assertFalse(first.isLocked());
+    }
+
     /** A thread that ends holding the lock leaves it to its dead TID; the next acquirer is told, not hung. */
     @Test
     void aLockLeftByAnEndedThreadIsReported() throws Exception {
@@ -177,6 +209,8 @@ class PriorityInheritanceLockTest {
         Thread careless = Thread.ofPlatform().start(lock::lock);
         careless.join();
         assertTrue(lock.isLocked());
+        Path task = Path.of("/proc/self/task/" + lock.ownerTid());
+        Linux.await("the OS thread gone, not just the Java thread", () -> !Files.exists(task));
         IllegalStateException e = assertThrows(IllegalStateException.class, lock::lock);
         assertTrue(e.getMessage().contains("ended without unlocking"), e.getMessage());
     }

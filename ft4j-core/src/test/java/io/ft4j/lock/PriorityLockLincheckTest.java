@@ -15,9 +15,8 @@ public class PriorityLockLincheckTest extends Linearizability {
     private final PriorityLock lock = new PriorityLock();
     private long value;
 
-    @Operation
-    public long increment(@Param(name = "priority") int priority) {
-        lock.lock(priority);
+    /** Under the lock: a plain read-modify-write, lost if two owners overlap. */
+    private long bumpAndUnlock() {
         try {
             long v = value + 1;
             value = v;
@@ -27,19 +26,19 @@ public class PriorityLockLincheckTest extends Linearizability {
         }
     }
 
+    @Operation
+    public long increment(@Param(name = "priority") int priority) {
+        lock.lock(priority);
+        return bumpAndUnlock();
+    }
+
     /** The timed path, with a timeout that is never reached: must behave as lock(). */
     @Operation
     public long timedIncrement(@Param(name = "priority") int priority) throws InterruptedException {
         if (!lock.tryLock(priority, 1, java.util.concurrent.TimeUnit.DAYS)) {
             return -1L;
         }
-        try {
-            long v = value + 1;
-            value = v;
-            return v;
-        } finally {
-            lock.unlock();
-        }
+        return bumpAndUnlock();
     }
 
     /** Two reads in one section must agree. */

@@ -18,6 +18,8 @@ public interface NativeThreads {
     int SCHED_BATCH = 3;
     /** Very low priority background policy. */
     int SCHED_IDLE = 5;
+    /** Earliest-deadline-first policy: runs ahead of FIFO and RR; set with sched_setattr, which ft4j does not call. */
+    int SCHED_DEADLINE = 6;
 
     /** @return whether the calls below work on this OS */
     boolean isSupported();

@@ -24,8 +24,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * {@snippet lang="shell" :
  * java --sun-misc-unsafe-memory-access=allow -cp ft4j-bench/target/benchmarks.jar io.ft4j.bench.Ratios \
- *      AtomicInt64Bench -t 1,2,4 -f 3 [-wi 3] [-i 5] [-r 1]
+ *      AtomicInt64Bench -t 1,2,4 -f 3 [-wi 3] [-i 5] [-r 1 | -r 500ms] [-D name=value] [--json rows.json]
  * }
+ *
+ * <p>{@code --json} also writes the rows as a JSON array, one object per pair (class, op, threads, both scores and
+ * errors, unit, anchor, ratio, ratioError; anchor and ratio null where a benchmark has no anchor): what
+ * {@code ft4j bench} reads.
  */
 public final class Ratios {
     private Ratios() {}
@@ -33,15 +37,54 @@ public final class Ratios {
     /** One measured benchmark: its score and the half-width of its confidence interval. */
     record Score(double score, double error, String unit) {}
 
+    /** One ft4j benchmark against one anchor (or none) at one thread count. */
+    record Row(String bench, String op, int threads, Score ft4j, String anchorName, Score anchor) {
+        double ratio() {
+            boolean timePerOp = ft4j.unit().endsWith("/op");
+            return timePerOp ? anchor.score() / ft4j.score() : ft4j.score() / anchor.score();
+        }
+
+        double ratioError() {
+            return ratio() * Math.hypot(ft4j.error() / ft4j.score(), anchor.error() / anchor.score());
+        }
+
+        String markdown() {
+            if (anchor == null) {
+                return String.format(Locale.ROOT, "| %s.%s | %d | %.2f ± %.2f %s | (no anchor) | | |",
+                        bench, op, threads, ft4j.score(), ft4j.error(), ft4j.unit());
+            }
+            return String.format(Locale.ROOT, "| %s.%s | %d | %.2f ± %.2f %s | %s | %.2f ± %.2f | **%.2f ± %.2f** |",
+                    bench, op, threads, ft4j.score(), ft4j.error(), ft4j.unit(), anchorName, anchor.score(),
+                    anchor.error(), ratio(), ratioError());
+        }
+
+        String json() {
+            return String.format(Locale.ROOT, "{\"bench\": \"%s\", \"op\": \"%s\", \"threads\": %d, "
+                    + "\"score\": %s, \"error\": %s, \"unit\": \"%s\", \"anchor\": %s, \"anchorScore\": %s, "
+                    + "\"anchorError\": %s, \"ratio\": %s, \"ratioError\": %s}",
+                    bench, op, threads, num(ft4j.score()), num(ft4j.error()), ft4j.unit(),
+                    anchor == null ? "null" : "\"" + anchorName + "\"", anchor == null ? "null" : num(anchor.score()),
+                    anchor == null ? "null" : num(anchor.error()), anchor == null ? "null" : num(ratio()),
+                    anchor == null ? "null" : num(ratioError()));
+        }
+
+        private static String num(double v) {
+            return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
+        }
+    }
+
     /**
      * Entry point.
      *
-     * @param args {@code <include-regex> [-t 1,2,4] [-f forks] [-wi warmups] [-i iterations] [-r seconds]}
+     * @param args {@code <include-regex> [-t 1,2,4] [-f forks] [-wi warmups] [-i iterations] [-r time] [-D k=v]
+     *     [--json file]}
      * @throws RunnerException if JMH fails
+     * @throws java.io.IOException if the JSON file cannot be written
      */
-    public static void main(String[] args) throws RunnerException {
+    public static void main(String[] args) throws RunnerException, java.io.IOException {
         if (args.length == 0) {
-            System.err.println("usage: Ratios <include-regex> [-t 1,2,4] [-f forks] [-wi n] [-i n] [-r seconds] [-D name=value]");
+            System.err.println("usage: Ratios <include-regex> [-t 1,2,4] [-f forks] [-wi n] [-i n] [-r seconds|500ms] "
+                    + "[-D name=value] [--json file]");
             System.exit(2);
         }
         String include = args[0];
@@ -49,7 +92,8 @@ public final class Ratios {
         Integer forks = null;
         Integer warmups = null;
         Integer iterations = null;
-        Integer seconds = null;
+        TimeValue time = null;
+        java.nio.file.Path json = null;
         List<String> jvmArgs = new ArrayList<>(List.of("--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED"));
         for (int i = 1; i + 1 < args.length; i += 2) {
@@ -59,7 +103,8 @@ public final class Ratios {
                 case "-f" -> forks = Integer.parseInt(v);
                 case "-wi" -> warmups = Integer.parseInt(v);
                 case "-i" -> iterations = Integer.parseInt(v);
-                case "-r" -> seconds = Integer.parseInt(v);
+                case "-r" -> time = v.matches("[0-9]+") ? TimeValue.seconds(Integer.parseInt(v)) : TimeValue.fromString(v);
+                case "--json" -> json = java.nio.file.Path.of(v);
                 case "-D" -> jvmArgs.add("-D" + v);
                 default -> {
                     System.err.println("unknown option: " + args[i]);
@@ -71,7 +116,7 @@ public final class Ratios {
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
                 System.getProperty("os.name"), System.getProperty("os.version"));
 
-        List<String> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         for (int t : threads) {
             ChainedOptionsBuilder options = new OptionsBuilder().include(include).threads(t)
                     .jvmArgsAppend(jvmArgs.toArray(String[]::new));
@@ -84,8 +129,8 @@ public final class Ratios {
             if (iterations != null) {
                 options.measurementIterations(iterations);
             }
-            if (seconds != null) {
-                options.warmupTime(TimeValue.seconds(seconds)).measurementTime(TimeValue.seconds(seconds));
+            if (time != null) {
+                options.warmupTime(time).measurementTime(time);
             }
             Map<String, Score> scores = new LinkedHashMap<>();
             for (RunResult run : new Runner(options.build()).run()) {
@@ -98,11 +143,15 @@ public final class Ratios {
         System.out.println();
         System.out.println("| benchmark | threads | ft4j | anchor | anchor score | speed ratio ft4j/anchor |");
         System.out.println("|---|---|---|---|---|---|");
-        rows.forEach(System.out::println);
+        rows.forEach(r -> System.out.println(r.markdown()));
+        if (json != null) {
+            java.nio.file.Files.writeString(json, "[\n  " + String.join(",\n  ", rows.stream().map(Row::json).toList())
+                    + "\n]\n");
+        }
     }
 
-    static List<String> pair(Map<String, Score> scores, int threads) {
-        List<String> rows = new ArrayList<>();
+    static List<Row> pair(Map<String, Score> scores, int threads) {
+        List<Row> rows = new ArrayList<>();
         scores.forEach((name, ft4j) -> {
             int dot = name.lastIndexOf('.');
             String cls = name.substring(0, dot + 1);
@@ -111,6 +160,7 @@ public final class Ratios {
                 return;
             }
             String op = simple.substring("ft4j_".length());
+            String bench = cls.substring(cls.lastIndexOf('.', cls.length() - 2) + 1, cls.length() - 1);
             int before = rows.size();
             scores.forEach((otherName, anchor) -> {
                 if (!otherName.startsWith(cls)) {
@@ -118,19 +168,11 @@ public final class Ratios {
                 }
                 String other = otherName.substring(cls.length());
                 if (other.startsWith("anchor") && other.endsWith("_" + op) && other.indexOf('.') < 0) {
-                    boolean timePerOp = ft4j.unit().endsWith("/op");
-                    double ratio = timePerOp ? anchor.score() / ft4j.score() : ft4j.score() / anchor.score();
-                    double rel = Math.hypot(ft4j.error() / ft4j.score(), anchor.error() / anchor.score());
-                    rows.add(String.format(Locale.ROOT, "| %s%s | %d | %.2f ± %.2f %s | %s | %.2f ± %.2f | **%.2f ± %.2f** |",
-                            cls.substring(cls.lastIndexOf('.', cls.length() - 2) + 1), op, threads,
-                            ft4j.score(), ft4j.error(), ft4j.unit(), other, anchor.score(), anchor.error(),
-                            ratio, ratio * rel));
+                    rows.add(new Row(bench, op, threads, ft4j, other, anchor));
                 }
             });
             if (rows.size() == before) {
-                rows.add(String.format(Locale.ROOT, "| %s%s | %d | %.2f ± %.2f %s | (no anchor) | | |",
-                        cls.substring(cls.lastIndexOf('.', cls.length() - 2) + 1), op, threads,
-                        ft4j.score(), ft4j.error(), ft4j.unit()));
+                rows.add(new Row(bench, op, threads, ft4j, null, null));
             }
         });
         return rows;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run every demo in turn, or the one named.",
         subcommands = {RaceDemo.class, IntervalDemo.class, LockOrderDemo.class, GatherDemo.class, QueueDemo.class, AffinityDemo.class,
-                PriorityDemo.class})
+                PriorityDemo.class, FibonacciDemo.class, PrimesDemo.class, MergeSortDemo.class, TspDemo.class})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -139,6 +139,45 @@ class Ft4jTest {
     }
 
     @Test
+    void fibonacciPortComputesTheSameNumbersBothWays() {
+        assertEquals(0, run("demo", "fibonacci", "--nth-element", "100", "--run-size", "400", "--workers", "3",
+                "--runs", "1"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("Report: threads:") && text.contains("Report: fast_threads:"), text);
+        assertTrue(text.contains("Same results"), text);
+        assertEquals(new java.math.BigInteger("354224848179261915075"), FibonacciDemo.fibonacci(100));
+        assertEquals(java.math.BigInteger.ONE, FibonacciDemo.fibonacci(1));
+        assertEquals(java.math.BigInteger.ZERO, FibonacciDemo.fibonacci(0));
+    }
+
+    @Test
+    void primesPortAgreesBetweenThreadsAndWorkerProcesses() {
+        assertEquals(0, run("demo", "primes", "--nodes", "2", "--per-node", "2000", "--runs", "1"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("threads (shared memory):") && text.contains("(550 primes)"), text); // pi(4000)
+        assertTrue(text.contains("processes (child JVMs, serialized):") && text.contains("Same primes"), text);
+    }
+
+    @Test
+    void mergeSortPortSortsWithinItsThreadBudget() {
+        assertEquals(0, run("demo", "mergesort", "--max-size", "200000", "--threshold", "1000", "--max-threads", "3"),
+                err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("Array is correctly sorted."), text);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Peak threads: (\\d+)").matcher(text);
+        assertTrue(m.find(), text);
+        int peak = Integer.parseInt(m.group(1));
+        assertTrue(peak >= 2 && peak <= 3, "peak " + peak + " within the budget of 3");
+    }
+
+    @Test
+    void tspPortFindsTheSameCostAsASingleThreadedSearch() {
+        assertEquals(0, run("demo", "tsp", "--cities", "9", "--threads", "3", "--runs", "2"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("TSP run for ncities=9, nthreads=3") && text.contains("agrees"), text);
+    }
+
+    @Test
     void gatherDemoReadsEveryKeyInOrder() {
         assertEquals(0, run("demo", "gather", "--items", "20", "--producers", "5"), err.toString());
         String text = out.toString();
@@ -206,6 +245,10 @@ class Ft4jTest {
                 {"demo", "priority", "--seconds", "0"},
                 {"demo", "priority", "--cs-us", "5"},
                 {"bench", "--area", "nosuch"},
+                {"demo", "fibonacci", "--workers", "0"},
+                {"demo", "primes", "--nodes", "0"},
+                {"demo", "mergesort", "--max-threads", "1"},
+                {"demo", "tsp", "--cities", "6", "--threads", "6"},
                 {"bench", "--threads", "0"},
                 {"bench", "--jar", "/no/such/benchmarks.jar"},
                 {"--nope"}}) {

@@ -1,0 +1,58 @@
+package io.ft4j.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ft4j.thread.Affinity;
+import io.ft4j.thread.ControlledThread;
+import io.ft4j.thread.CpuSet;
+import io.ft4j.thread.CpuTopology;
+import io.ft4j.thread.Scheduling;
+import io.ft4j.thread.ThreadBuilder;
+import io.ft4j.thread.ThreadExit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The examples of docs/thread-control.md, compiled and run; the tagged regions are what the guide shows. */
+@SuppressWarnings("try")
+class ThreadControlGuideTest {
+    @Test
+    void workersPinsAndExitActions() throws Exception {
+        assumeTrue(Affinity.isSupported(), "thread control needs Linux");
+        List<Integer> ranOn = new CopyOnWriteArrayList<>();
+        List<String> released = new CopyOnWriteArrayList<>();
+        Runnable task = () -> ranOn.add(Affinity.currentCpu());
+        List<ControlledThread> started = new ArrayList<>();
+        int pinnedTo;
+        // tag::threads[]
+        CpuTopology topo = CpuTopology.read();          // "16 CPUs on 8 cores, 1 package, 1 NUMA node"
+        ThreadBuilder workers = new ThreadBuilder().name("worker").daemon(true).nice(5);
+        for (int cpu : topo.onePerCore().toArray()) {   // one worker per physical core, no SMT siblings shared
+            started.add(workers.cpus(CpuSet.of(cpu)).start(task));
+        }
+        try (Affinity.Scope pinned = Affinity.pin(topo.cpus().first())) {   // restores the previous CPU set
+            pinnedTo = Affinity.currentCpu();
+        }
+        try (Scheduling.Scope lower = Scheduling.applyNice(10)) {           // restores policy and nice value
+            Thread.ofPlatform().start(() -> { }).join();                    // (apply(fifo(10)) for real time)
+        }
+        Thread.ofPlatform().start(() -> {
+            ThreadExit.register(() -> released.add("buffer"));   // runs once when this thread ends
+        }).join();
+        // end::threads[]
+        for (ControlledThread t : started) {
+            t.join();
+        }
+        assertEquals(topo.onePerCore().size(), ranOn.size());
+        assertTrue(topo.onePerCore().stream().boxed().toList().containsAll(ranOn), ranOn.toString());
+        assertEquals(topo.cpus().first(), pinnedTo);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (released.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the exit action of a plain thread runs on a watcher after the thread ends
+        }
+        assertEquals(List.of("buffer"), released);
+    }
+}

@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "areas to run (default: all): atomics, dict, queues, batch, locks, priority")
     List<String> areas;
 
+    @Option(names = {"-b", "--bench"}, paramLabel = "REGEX",
+            description = "only the benchmarks of the chosen areas whose name matches, e.g. uncontended or 'rw95|read100'")
+    String bench;
+
     @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N",
             description = "thread counts (default: 1, 2, 4, ... up to 2 x CPUs)")
     int[] threads;
@@ -94,6 +98,14 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         List<Area> chosen = choose();
+        if (bench != null) {
+            try {
+                java.util.regex.Pattern.compile(bench);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new ParameterException(spec.commandLine(), "--bench: " + bench + " is not a regular expression ("
+                        + e.getDescription() + ")");
+            }
+        }
         int[] counts = threads != null ? threads : defaultThreads(Runtime.getRuntime().availableProcessors());
         for (int t : counts) {
             if (t < 1 || t > 1024) {
@@ -119,8 +131,16 @@ final class BenchCommand implements Callable<Integer> {
         Progress progress = new Progress(err);
         Map<Area, Integer> planned = new LinkedHashMap<>();
         for (Area a : chosen) {
-            planned.put(a, countBenchmarks(benchmarks, pattern(a)) * counts.length * (quick ? 1 : 3));
+            int n = countBenchmarks(benchmarks, pattern(a));
+            if (n > 0) {
+                planned.put(a, n * counts.length * (quick ? 1 : 3));
+            }
         }
+        if (planned.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "no benchmark matches --area " + chosen.stream()
+                    .map(Area::name).toList() + (bench != null ? " and --bench " + bench : ""));
+        }
+        chosen = List.copyOf(planned.keySet());
         progress.plan(planned.values().stream().mapToInt(Integer::intValue).sum());
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("machine", machine);
@@ -181,8 +201,10 @@ final class BenchCommand implements Callable<Integer> {
         return t.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** The area's JMH include pattern, narrowed by --bench: JMH finds the pattern in each benchmark's name. */
     private String pattern(Area a) {
-        return quick ? a.quick() : a.full();
+        String base = quick ? a.quick() : a.full();
+        return bench == null ? base : "^(?=.*(?:" + base + ")).*(?:" + bench + ")";
     }
 
     private static String java() {
@@ -231,16 +253,16 @@ final class BenchCommand implements Callable<Integer> {
     /** The area's rows as a text table: workload, threads, ft4j, anchor, ratio and its error. */
     static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "  %-36s %7s %22s  %-36s %14s%n", "workload", "threads",
-                "ft4j", "anchor", "ratio"));
+        sb.append(String.format(Locale.ROOT, "  %-36s %7s %22s  %-36s %7s %7s%n", "workload", "threads",
+                "ft4j", "anchor", "ratio", "error"));
         for (Row r : rows) {
             String anchor = r.anchor == null ? "(none)" : String.format(Locale.ROOT, "%s %.2f", r.anchor,
                     r.anchorScore);
-            String ratio = r.ratio == null ? "" : r.ratioError == null
-                    ? String.format(Locale.ROOT, "%.2f ± ?", r.ratio)
-                    : String.format(Locale.ROOT, "%.2f ± %.2f", r.ratio, r.ratioError);
-            sb.append(String.format(Locale.ROOT, "  %-36s %7d %12.2f %-9s  %-36s %14s%n", r.bench + "." + r.op,
-                    r.threads, r.score, r.unit, anchor, ratio));
+            String ratio = r.ratio == null ? "" : String.format(Locale.ROOT, "%.2f", r.ratio);
+            String error = r.ratio == null ? "" : r.ratioError == null ? "± ?"
+                    : String.format(Locale.ROOT, "± %.2f", r.ratioError);
+            sb.append(String.format(Locale.ROOT, "  %-36s %7d %12.2f %-9s  %-36s %7s %7s%n", r.bench + "." + r.op,
+                    r.threads, r.score, r.unit, anchor, ratio, error));
         }
         return sb.toString();
     }

@@ -114,8 +114,8 @@ class Ft4jTest {
                 """);
         var rows = BenchCommand.readRows(json);
         String table = BenchCommand.table(rows);
-        assertTrue(table.contains("AtomicInt64Bench.incr") && table.contains("1.50 ± 0.05")
-                && table.contains("0.90 ± 0.10") && table.contains("0.80 ± ?") && table.contains("(none)"), table);
+        assertTrue(table.contains("AtomicInt64Bench.incr") && table.contains("1.50  ± 0.05")
+                && table.contains("0.90  ± 0.10") && table.contains("0.80     ± ?") && table.contains("(none)"), table);
         String svg = BenchCommand.chart(BenchCommand.AREAS.get(0), rows);
         assertEquals(2, svg.split("<polyline").length - 1, "the anchored workload and the parity line");
         assertTrue(svg.contains("incr vs anchor_incr"), svg);
@@ -127,15 +127,18 @@ class Ft4jTest {
         Path jar = Path.of("../ft4j-bench/target/benchmarks.jar");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(jar),
                 "the benchmarks jar is built by the ft4j-bench module, before this one");
-        assertEquals(0, run("bench", "--quick", "--area", "atomics", "--threads", "1", "--jar", jar.toString(),
-                "--out", dir.toString()), err.toString());
+        assertEquals(0, run("bench", "--quick", "--area", "atomics,locks", "--bench", "incr|Interval", "--threads", "1",
+                "--jar", jar.toString(), "--out", dir.toString()), err.toString());
         String text = out.toString();
         assertTrue(text.contains("atomics: AtomicInt64 vs AtomicLong"), text);
-        assertTrue(text.contains("AtomicInt64Bench.incr") && text.contains("AtomicInt64Bench.fetchAdd"), text);
+        assertTrue(text.contains("AtomicInt64Bench.incr") && !text.contains("AtomicInt64Bench.fetchAdd"), text);
+        assertTrue(text.contains("LockBench.uncontendedInterval") && !text.contains("LockBench.rw95"), text);
         assertTrue(err.toString().contains("100%"), "the progress bar reached the end: " + err);
         String results = java.nio.file.Files.readString(dir.resolve("results.json"));
         assertTrue(results.contains("\"anchor\": \"anchor_incr\"") && results.contains("\"cpus\""), results);
         assertTrue(java.nio.file.Files.readString(dir.resolve("atomics.svg")).contains("<polyline"));
+        assertEquals(2, run("bench", "--area", "atomics", "--bench", "nothingmatches", "--jar", jar.toString(),
+                "--out", dir.toString()), "an empty selection is bad usage");
     }
 
     @Test
@@ -250,6 +253,7 @@ class Ft4jTest {
                 {"demo", "mergesort", "--max-threads", "1"},
                 {"demo", "tsp", "--cities", "6", "--threads", "6"},
                 {"bench", "--threads", "0"},
+                {"bench", "--bench", "("},
                 {"bench", "--jar", "/no/such/benchmarks.jar"},
                 {"--nope"}}) {
             StringWriter e = new StringWriter();

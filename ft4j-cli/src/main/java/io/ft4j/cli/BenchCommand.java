@@ -125,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Object> machine = Machine.describe();
         o.printf("Machine: %s%n", Machine.line(machine));
-        o.printf("Mode: %s; threads %s; areas %s%n", quick ? "quick (1 fork, 1+3 x 0.3 s)" : "full (3 forks, 3+5 x 1 s)",
+        o.printf("Mode: %s; threads %s; areas %s%n", quick ? "quick (1 fork, 2+5 x 0.25 s)" : "full (3 forks, 3+5 x 1 s)",
                 join(counts), chosen.stream().map(Area::name).toList());
 
         Progress progress = new Progress(err);
@@ -230,7 +230,7 @@ final class BenchCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(List.of(java(), "--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED", "-cp", jar.toString(), "io.ft4j.bench.Ratios", pattern(a),
                 "-t", join(counts), "--json", json.toString()));
-        cmd.addAll(quick ? List.of("-f", "1", "-wi", "1", "-i", "3", "-r", "300ms")
+        cmd.addAll(quick ? List.of("-f", "1", "-wi", "2", "-i", "5", "-r", "250ms")
                 : List.of("-f", "3", "-wi", "3", "-i", "5", "-r", "1"));
         progress.area(a.name());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -253,7 +253,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The area's rows as a text table: workload, threads, ft4j, anchor, ratio and its error. */
     static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "  %-36s %7s %22s  %-36s %7s %7s%n", "workload", "threads",
+        sb.append(String.format(Locale.ROOT, "  %-36s %7s %22s  %-46s %7s %8s%n", "workload", "threads",
                 "ft4j", "anchor", "ratio", "error"));
         for (Row r : rows) {
             String anchor = r.anchor == null ? "(none)" : String.format(Locale.ROOT, "%s %.2f", r.anchor,
@@ -261,7 +261,7 @@ final class BenchCommand implements Callable<Integer> {
             String ratio = r.ratio == null ? "" : String.format(Locale.ROOT, "%.2f", r.ratio);
             String error = r.ratio == null ? "" : r.ratioError == null ? "± ?"
                     : String.format(Locale.ROOT, "± %.2f", r.ratioError);
-            sb.append(String.format(Locale.ROOT, "  %-36s %7d %12.2f %-9s  %-36s %7s %7s%n", r.bench + "." + r.op,
+            sb.append(String.format(Locale.ROOT, "  %-36s %7d %12.2f %-9s  %-46s %7s %8s%n", r.bench + "." + r.op,
                     r.threads, r.score, r.unit, anchor, ratio, error));
         }
         return sb.toString();

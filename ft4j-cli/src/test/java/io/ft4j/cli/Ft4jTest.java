@@ -114,8 +114,8 @@ class Ft4jTest {
                 """);
         var rows = BenchCommand.readRows(json);
         String table = BenchCommand.table(rows);
-        assertTrue(table.contains("AtomicInt64Bench.incr") && table.contains("1.50  ± 0.05")
-                && table.contains("0.90  ± 0.10") && table.contains("0.80     ± ?") && table.contains("(none)"), table);
+        assertTrue(table.contains("AtomicInt64Bench.incr") && table.contains("1.50   ± 0.05")
+                && table.contains("0.90   ± 0.10") && table.contains("0.80      ± ?") && table.contains("(none)"), table);
         String svg = BenchCommand.chart(BenchCommand.AREAS.get(0), rows);
         assertEquals(2, svg.split("<polyline").length - 1, "the anchored workload and the parity line");
         assertTrue(svg.contains("incr vs anchor_incr"), svg);

@@ -35,7 +35,7 @@ public final class Ratios {
     private Ratios() {}
 
     /** One measured benchmark: its score and the half-width of its confidence interval. */
-    record Score(double score, double error, String unit) {}
+    record Score(double score, double error, String unit, int threads) {}
 
     /** One ft4j benchmark against one anchor (or none) at one thread count. */
     record Row(String bench, String op, int threads, Score ft4j, String anchorName, Score anchor) {
@@ -136,9 +136,11 @@ public final class Ratios {
             for (RunResult run : new Runner(options.build()).run()) {
                 Result<?> r = run.getPrimaryResult();
                 String name = run.getParams().getBenchmark();
-                scores.put(name, new Score(r.getScore(), r.getScoreError(), r.getScoreUnit()));
+                // the threads JMH really ran: thread groups round the asked count up to whole groups
+                scores.put(name, new Score(r.getScore(), r.getScoreError(), r.getScoreUnit(),
+                        run.getParams().getThreads()));
             }
-            rows.addAll(pair(scores, t));
+            rows.addAll(pair(scores));
         }
         System.out.println();
         System.out.println("| benchmark | threads | ft4j | anchor | anchor score | speed ratio ft4j/anchor |");
@@ -150,7 +152,7 @@ public final class Ratios {
         }
     }
 
-    static List<Row> pair(Map<String, Score> scores, int threads) {
+    static List<Row> pair(Map<String, Score> scores) {
         List<Row> rows = new ArrayList<>();
         scores.forEach((name, ft4j) -> {
             int dot = name.lastIndexOf('.');
@@ -168,11 +170,11 @@ public final class Ratios {
                 }
                 String other = otherName.substring(cls.length());
                 if (other.startsWith("anchor") && other.endsWith("_" + op) && other.indexOf('.') < 0) {
-                    rows.add(new Row(bench, op, threads, ft4j, other, anchor));
+                    rows.add(new Row(bench, op, ft4j.threads(), ft4j, other, anchor));
                 }
             });
             if (rows.size() == before) {
-                rows.add(new Row(bench, op, threads, ft4j, null, null));
+                rows.add(new Row(bench, op, ft4j.threads(), ft4j, null, null));
             }
         });
         return rows;

@@ -41,18 +41,18 @@ final class BenchCommand implements Callable<Integer> {
 
     static final List<Area> AREAS = List.of(
             new Area("atomics", "AtomicInt64 vs AtomicLong",
-                    "AtomicInt64Bench\\.(ft4j|anchor)_(incr|fetchAdd)$", "AtomicInt64Bench"),
+                    "\\.AtomicInt64Bench\\.(ft4j|anchor)_(incr|fetchAdd)$", "\\.AtomicInt64Bench\\."),
             new Area("dict", "ConcurrentDict vs ConcurrentHashMap",
-                    "ConcurrentDictBench\\.(ft4j|anchor)_getPut90$", "ConcurrentDictBench"),
+                    "\\.ConcurrentDictBench\\.(ft4j|anchor)_getPut90$", "\\.ConcurrentDictBench\\."),
             new Area("queues", "ConcurrentQueue vs ArrayBlockingQueue",
-                    "QueueBench\\.(ft4j|anchorAbq)_offerPoll$", "QueueBench"),
+                    "\\.QueueBench\\.(ft4j|anchorAbq)_offerPoll$", "\\.QueueBench\\."),
             new Area("batch", "BatchExecutor vs a locked source",
-                    "BatchExecutorBench\\.(ft4j|anchor)_load$", "BatchExecutorBench"),
+                    "\\.BatchExecutorBench\\.(ft4j|anchor)_load$", "\\.BatchExecutorBench\\."),
             new Area("locks", "ReaderWriterLock vs StampedLock; IntervalLock vs ReentrantLock",
-                    "LockBench\\.(ft4j|anchorStamped)_rw95$|LockBench\\.(ft4j|anchorReentrant)_uncontendedInterval$",
-                    "LockBench"),
+                    "\\.LockBench\\.(ft4j|anchorStamped)_rw95$|\\.LockBench\\.(ft4j|anchorReentrant)_uncontendedInterval$",
+                    "\\.LockBench\\."),
             new Area("priority", "PriorityLock vs fair ReentrantLock",
-                    "PriorityLockBench\\.(ft4j|anchorFair)_sharedPriority$", "PriorityLockBench\\.(ft4j|anchor)"));
+                    "\\.PriorityLockBench\\.(ft4j|anchorFair)_sharedPriority$", "\\.PriorityLockBench\\.(ft4j|anchor)"));
 
     @Option(names = "--quick", description = "one fork, short iterations: a few minutes for every area")
     boolean quick;
@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
         String op;
         int threads;
         double score;
-        double error;
+        Double error;
         String unit;
         String anchor;
         Double anchorScore;
@@ -129,11 +129,13 @@ final class BenchCommand implements Callable<Integer> {
                 join(counts), chosen.stream().map(Area::name).toList());
 
         Progress progress = new Progress(err);
-        Map<Area, Integer> planned = new LinkedHashMap<>();
+        Map<Area, List<String>> planned = new LinkedHashMap<>();
+        java.util.regex.Pattern only = bench == null ? null : java.util.regex.Pattern.compile(bench);
         for (Area a : chosen) {
-            int n = countBenchmarks(benchmarks, pattern(a));
-            if (n > 0) {
-                planned.put(a, n * counts.length * (quick ? 1 : 3));
+            List<String> names = listBenchmarks(benchmarks, areaPattern(a)).stream()
+                    .filter(n -> only == null || only.matcher(n.substring(n.lastIndexOf('.') + 1)).find()).toList();
+            if (!names.isEmpty()) {
+                planned.put(a, names);
             }
         }
         if (planned.isEmpty()) {
@@ -141,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
                     .map(Area::name).toList() + (bench != null ? " and --bench " + bench : ""));
         }
         chosen = List.copyOf(planned.keySet());
-        progress.plan(planned.values().stream().mapToInt(Integer::intValue).sum());
+        progress.plan(planned.values().stream().mapToInt(List::size).sum() * counts.length * (quick ? 1 : 3));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("machine", machine);
         results.put("mode", quick ? "quick" : "full");
@@ -149,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
         for (Area a : chosen) {
             Path json = dir.resolve(a.name() + ".rows.json");
             Path log = dir.resolve(a.name() + ".log");
-            int rc = runArea(benchmarks, a, counts, json, log, progress);
+            int rc = runArea(benchmarks, a, exactly(planned.get(a)), counts, json, log, progress);
             if (rc != 0) {
                 progress.done();
                 err.printf("ft4j: the %s benchmarks failed (exit %d); the end of %s:%n", a.name(), rc, log);
@@ -201,34 +203,45 @@ final class BenchCommand implements Callable<Integer> {
         return t.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The area's JMH include pattern, narrowed by --bench: JMH finds the pattern in each benchmark's name. */
-    private String pattern(Area a) {
-        String base = quick ? a.quick() : a.full();
-        return bench == null ? base : "^(?=.*(?:" + base + ")).*(?:" + bench + ")";
+    private String areaPattern(Area a) {
+        return quick ? a.quick() : a.full();
+    }
+
+    /** An include pattern naming exactly the given benchmarks, for JMH, which finds it in each name. */
+    static String exactly(List<String> names) {
+        return "^(?:" + String.join("|", names.stream().map(java.util.regex.Pattern::quote).toList()) + ")$";
     }
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int countBenchmarks(Path jar, String regex) throws IOException, InterruptedException {
+    /** The full names of the benchmarks in the jar that match {@code regex} (JMH's -l). */
+    private List<String> listBenchmarks(Path jar, String regex) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(java(), "-cp", jar.toString(), "org.openjdk.jmh.Main", "-l", regex)
                 .redirectErrorStream(true).start();
-        int n = 0;
+        List<String> names = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
             for (String line; (line = r.readLine()) != null; ) {
-                n += line.startsWith("io.ft4j.bench.") ? 1 : 0;
+                all.add(line);
+                if (line.startsWith("io.ft4j.bench.")) {
+                    names.add(line.strip());
+                }
             }
         }
-        p.waitFor();
-        return n;
+        if (p.waitFor() != 0) {
+            throw new ParameterException(spec.commandLine(), "--jar: " + jar + " could not list its benchmarks: "
+                    + String.join(" ", all.subList(Math.max(0, all.size() - 3), all.size())));
+        }
+        return names;
     }
 
     /** Runs one area's Ratios in a child JVM, logging its output and counting its forks for the progress bar. */
-    private int runArea(Path jar, Area a, int[] counts, Path json, Path log, Progress progress)
+    private int runArea(Path jar, Area a, String include, int[] counts, Path json, Path log, Progress progress)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(java(), "--sun-misc-unsafe-memory-access=allow",
-                "--enable-native-access=ALL-UNNAMED", "-cp", jar.toString(), "io.ft4j.bench.Ratios", pattern(a),
+                "--enable-native-access=ALL-UNNAMED", "-cp", jar.toString(), "io.ft4j.bench.Ratios", include,
                 "-t", join(counts), "--json", json.toString()));
         cmd.addAll(quick ? List.of("-f", "1", "-wi", "2", "-i", "5", "-r", "250ms")
                 : List.of("-f", "3", "-wi", "3", "-i", "5", "-r", "1"));
@@ -246,8 +259,17 @@ final class BenchCommand implements Callable<Integer> {
         return p.waitFor();
     }
 
+    /**
+     * Reads Ratios' rows. Benchmarks whose thread groups round a thread count up (a producer and a consumer: 1 runs as
+     * 2) repeat a count: only the first measurement of each is kept.
+     */
     static List<Row> readRows(Path json) throws IOException {
-        return new Gson().fromJson(Files.readString(json), new TypeToken<List<Row>>() { }.getType());
+        List<Row> rows = new Gson().fromJson(Files.readString(json), new TypeToken<List<Row>>() { }.getType());
+        Map<String, Row> first = new LinkedHashMap<>();
+        for (Row r : rows) {
+            first.putIfAbsent(r.bench + "." + r.op + "/" + r.anchor + "/" + r.threads, r);
+        }
+        return List.copyOf(first.values());
     }
 
     /** The area's rows as a text table: workload, threads, ft4j, anchor, ratio and its error. */
@@ -282,7 +304,7 @@ final class BenchCommand implements Callable<Integer> {
         int i = 0;
         double maxThreads = 1;
         for (Map.Entry<String, List<Row>> e : series.entrySet()) {
-            List<Row> rs = e.getValue();
+            List<Row> rs = e.getValue().stream().sorted(java.util.Comparator.comparingInt(r -> r.threads)).toList();
             chart.add(new SvgChart.Series(e.getKey(), COLORS[i++ % COLORS.length], null,
                     rs.stream().mapToDouble(r -> r.threads).toArray(), rs.stream().mapToDouble(r -> r.ratio).toArray()));
             maxThreads = Math.max(maxThreads, rs.stream().mapToDouble(r -> r.threads).max().orElse(1));

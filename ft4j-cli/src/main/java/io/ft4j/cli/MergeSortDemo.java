@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * ft_utils' merge-sort example: a parallel merge sort that sorts one half on a new thread while a thread budget
- * remains and the segment is above a threshold, on threads restricted to the first {@code cpus} CPUs. The budget and
- * the peak are AtomicInt64s; the result is checked, and timed against Arrays.sort and Arrays.parallelSort.
+ * remains and the segment is above a threshold. The helper threads are restricted to the first {@code cpus} CPUs (the
+ * calling thread keeps its own; where affinity is unsupported, --cpus is ignored). The budget and the peak are
+ * AtomicInt64s; the result is checked, and timed against Arrays.sort and Arrays.parallelSort.
  */
 @Command(name = "mergesort", mixinStandardHelpOptions = true,
         description = "ft_utils' parallel merge sort: a thread budget, CPU affinity, the peak thread count.")

@@ -163,28 +163,34 @@ final class PrimesDemo implements Callable<Integer> {
     private long[] withProcesses(int[][] segments) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> workers = new ArrayList<>();
-        for (int[] segment : segments) {
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    PrimesDemo.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try (ObjectOutputStream o = new ObjectOutputStream(new BufferedOutputStream(p.getOutputStream()))) {
-                o.writeObject(segment);
+        try {
+            for (int[] segment : segments) {
+                // the JVM's own messages go to stderr: stdout carries only the serialized answer
+                Process p = new ProcessBuilder(java, "-XX:+DisplayVMOutputToStderr", "-cp",
+                        System.getProperty("java.class.path"), PrimesDemo.class.getName())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                workers.add(p);
+                try (ObjectOutputStream o = new ObjectOutputStream(new BufferedOutputStream(p.getOutputStream()))) {
+                    o.writeObject(segment);
+                }
             }
-            workers.add(p);
+            long count = 0;
+            long sum = 0;
+            for (Process p : workers) {
+                int[] primes;
+                try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(p.getInputStream()))) {
+                    in.setObjectInputFilter(INTS_ONLY);
+                    primes = (int[]) in.readObject();
+                }
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("a worker process failed with exit code " + p.exitValue());
+                }
+                count += primes.length;
+                sum += Arrays.stream(primes).asLongStream().sum();
+            }
+            return new long[] {count, sum};
+        } finally {
+            workers.forEach(Process::destroy); // ended ones ignore it; a failure leaves no worker behind
         }
-        long count = 0;
-        long sum = 0;
-        for (Process p : workers) {
-            int[] primes;
-            try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(p.getInputStream()))) {
-                in.setObjectInputFilter(INTS_ONLY);
-                primes = (int[]) in.readObject();
-            }
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("a worker process failed with exit code " + p.exitValue());
-            }
-            count += primes.length;
-            sum += Arrays.stream(primes).asLongStream().sum();
-        }
-        return new long[] {count, sum};
     }
 }

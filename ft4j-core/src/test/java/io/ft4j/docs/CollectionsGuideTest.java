@@ -72,7 +72,7 @@ class CollectionsGuideTest {
         // tag::queue[]
         ConcurrentQueue<Job> q = ConcurrentQueue.<Job>builder()
                 .capacity(10_000)                       // optional: put blocks and offer fails beyond it
-                .waitStrategy(WaitStrategy.SPINNING)    // or BLOCKING (default): park at once
+                .waitStrategy(WaitStrategy.SPINNING)    // or BLOCKING (default): park after ~10 us
                 .build();
         q.put(job);                                     // producers
         Job j = q.take();                               // consumers; q.poll(5, SECONDS) waits until a deadline

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ft4j.testing.Linux;
 import io.ft4j.thread.Affinity;
 import io.ft4j.thread.ControlledThread;
 import io.ft4j.thread.CpuSet;
 import io.ft4j.thread.CpuTopology;
 import io.ft4j.thread.Scheduling;
+import io.ft4j.thread.SchedulingPolicy;
 import io.ft4j.thread.ThreadBuilder;
 import io.ft4j.thread.ThreadExit;
 import java.util.ArrayList;
@@ -22,11 +24,14 @@ class ThreadControlGuideTest {
     @Test
     void workersPinsAndExitActions() throws Exception {
         assumeTrue(Affinity.isSupported(), "thread control needs Linux");
+        assumeTrue(Linux.privileged(), "a real-time scope, and restoring after it, need CAP_SYS_NICE");
         List<Integer> ranOn = new CopyOnWriteArrayList<>();
         List<String> released = new CopyOnWriteArrayList<>();
         Runnable task = () -> ranOn.add(Affinity.currentCpu());
         List<ControlledThread> started = new ArrayList<>();
         int pinnedTo;
+        SchedulingPolicy before = Scheduling.policy();
+        SchedulingPolicy policyInside;
         // tag::threads[]
         CpuTopology topo = CpuTopology.read();          // "16 CPUs on 8 cores, 1 package, 1 NUMA node"
         ThreadBuilder workers = new ThreadBuilder().name("worker").daemon(true).nice(5);
@@ -36,8 +41,8 @@ class ThreadControlGuideTest {
         try (Affinity.Scope pinned = Affinity.pin(topo.cpus().first())) {   // restores the previous CPU set
             pinnedTo = Affinity.currentCpu();
         }
-        try (Scheduling.Scope lower = Scheduling.applyNice(10)) {           // restores policy and nice value
-            Thread.ofPlatform().start(() -> { }).join();                    // (apply(fifo(10)) for real time)
+        try (Scheduling.Scope rt = Scheduling.apply(SchedulingPolicy.fifo(10))) {   // restores policy and nice
+            policyInside = Scheduling.policy();                             // a short real-time section
         }
         Thread.ofPlatform().start(() -> {
             ThreadExit.register(() -> released.add("buffer"));   // runs once when this thread ends
@@ -49,6 +54,8 @@ class ThreadControlGuideTest {
         assertEquals(topo.onePerCore().size(), ranOn.size());
         assertTrue(topo.onePerCore().stream().boxed().toList().containsAll(ranOn), ranOn.toString());
         assertEquals(topo.cpus().first(), pinnedTo);
+        assertEquals(SchedulingPolicy.fifo(10), policyInside);
+        assertEquals(before, Scheduling.policy(), "the scope restored the policy");
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (released.isEmpty() && System.nanoTime() < deadline) {
             Thread.onSpinWait(); // the exit action of a plain thread runs on a watcher after the thread ends

@@ -212,13 +212,9 @@ final class BenchCommand implements Callable<Integer> {
         return "^(?:" + String.join("|", names.stream().map(java.util.regex.Pattern::quote).toList()) + ")$";
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     /** The full names of the benchmarks in the jar that match {@code regex} (JMH's -l). */
     private List<String> listBenchmarks(Path jar, String regex) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(java(), "-cp", jar.toString(), "org.openjdk.jmh.Main", "-l", regex)
+        Process p = new ProcessBuilder(Machine.javaBinary(), "-cp", jar.toString(), "org.openjdk.jmh.Main", "-l", regex)
                 .redirectErrorStream(true).start();
         List<String> names = new ArrayList<>();
         List<String> all = new ArrayList<>();
@@ -240,7 +236,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Runs one area's Ratios in a child JVM, logging its output and counting its forks for the progress bar. */
     private int runArea(Path jar, Area a, String include, int[] counts, Path json, Path log, Progress progress)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "--sun-misc-unsafe-memory-access=allow",
+        List<String> cmd = new ArrayList<>(List.of(Machine.javaBinary(), "--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED", "-cp", jar.toString(), "io.ft4j.bench.Ratios", include,
                 "-t", join(counts), "--json", json.toString()));
         cmd.addAll(quick ? List.of("-f", "1", "-wi", "2", "-i", "5", "-r", "250ms")
@@ -259,17 +255,9 @@ final class BenchCommand implements Callable<Integer> {
         return p.waitFor();
     }
 
-    /**
-     * Reads Ratios' rows. Benchmarks whose thread groups round a thread count up (a producer and a consumer: 1 runs as
-     * 2) repeat a count: only the first measurement of each is kept.
-     */
+    /** Reads Ratios' rows: one per workload, anchor and thread count JMH really ran. */
     static List<Row> readRows(Path json) throws IOException {
-        List<Row> rows = new Gson().fromJson(Files.readString(json), new TypeToken<List<Row>>() { }.getType());
-        Map<String, Row> first = new LinkedHashMap<>();
-        for (Row r : rows) {
-            first.putIfAbsent(r.bench + "." + r.op + "/" + r.anchor + "/" + r.threads, r);
-        }
-        return List.copyOf(first.values());
+        return new Gson().fromJson(Files.readString(json), new TypeToken<List<Row>>() { }.getType());
     }
 
     /** The area's rows as a text table: workload, threads, ft4j, anchor, ratio and its error. */

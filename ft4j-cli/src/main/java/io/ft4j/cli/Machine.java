@@ -25,6 +25,11 @@ final class Machine {
         return m;
     }
 
+    /** @return the java launcher of the running JVM, for child JVMs on the same JDK */
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     static String line(Map<String, Object> m) {
         return m.get("cpus") + " CPUs (" + m.get("cpuModel") + "), " + m.get("memory") + ", " + m.get("jdk") + ", "
                 + m.get("os");

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -161,7 +160,7 @@ final class PrimesDemo implements Callable<Integer> {
 
     /** Map in a child JVM per segment, reduce to {count, sum}. */
     private long[] withProcesses(int[][] segments) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Machine.javaBinary();
         List<Process> workers = new ArrayList<>();
         try {
             for (int[] segment : segments) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ft4j.testing.Eventually;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -185,10 +186,6 @@ class ConcurrentGatheringIteratorTest {
 
     /** Waits (without sleeping as synchronization) until {@code t} is parked in the gatherer. */
     private static void awaitWaiting(Thread t) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (t.getState() != Thread.State.WAITING) {
-            assertTrue(System.nanoTime() < deadline, "consumer never blocked");
-            Thread.onSpinWait();
-        }
+        Eventually.inState(t, Thread.State.WAITING);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ft4j.testing.Eventually;
 import io.ft4j.testing.Linux;
 import io.ft4j.thread.Affinity;
 import io.ft4j.thread.ControlledThread;
@@ -56,10 +57,8 @@ class ThreadControlGuideTest {
         assertEquals(topo.cpus().first(), pinnedTo);
         assertEquals(SchedulingPolicy.fifo(10), policyInside);
         assertEquals(before, Scheduling.policy(), "the scope restored the policy");
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (released.isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait(); // the exit action of a plain thread runs on a watcher after the thread ends
-        }
+        // the exit action of a plain thread runs on a watcher after the thread ends
+        Eventually.until("the exit action", () -> !released.isEmpty());
         assertEquals(List.of("buffer"), released);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ft4j.testing.Eventually;
 import io.ft4j.testing.Race;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,10 +66,10 @@ class CriticalSectionTest {
         }));
         inside.await();
         Thread adder = Thread.ofPlatform().start(() -> list.add(1));
-        while (adder.getState() != Thread.State.BLOCKED) {
+        Eventually.until("list.add blocked on the list's monitor", () -> {
             assertTrue(adder.isAlive(), "list.add ran while a critical section held the list");
-            Thread.onSpinWait();
-        }
+            return adder.getState() == Thread.State.BLOCKED;
+        });
         leave.countDown();
         holder.join();
         adder.join();
@@ -172,9 +173,7 @@ class CriticalSectionTest {
         Thread[] other = new Thread[1];
         CriticalSection.run(a, () -> {
             other[0] = Thread.ofPlatform().start(() -> CriticalSection.run(x, a, () -> account.balance++));
-            while (other[0].getState() != Thread.State.BLOCKED) { // it holds the tie monitor of a's hash, and waits for a
-                Thread.onSpinWait();
-            }
+            Eventually.inState(other[0], Thread.State.BLOCKED); // it holds the tie monitor of a's hash, and waits for a
             CriticalSection.run(b, c, () -> account.balance++);
         });
         other[0].join();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ft4j.testing.Blocked;
-import io.ft4j.testing.Linux;
+import io.ft4j.testing.Eventually;
 import io.ft4j.thread.ControlledThread;
 import io.ft4j.thread.Scheduling;
 import io.ft4j.thread.ThreadBuilder;
@@ -109,25 +109,48 @@ class LockWaitEventTest {
         assertEquals(Thread.currentThread().getName(), events.get(0).getThread("owner").getJavaName());
     }
 
+    /**
+     * With a threshold of 0 every event a lock begins is recorded: the uncontended paths of every lock must begin none
+     * (they never touch the event), while one contended wait is recorded.
+     */
     @Test
-    void waitsBelowTheThresholdAreNotRecorded() throws Exception {
-        IntervalLock lock = new IntervalLock(Duration.ofSeconds(100), "jfr-short");
-        List<RecordedEvent> events = record(Duration.ofSeconds(30), () -> {
+    void onlyBlockingSlowPathsRecordEvenAtThresholdZero() throws Exception {
+        IntervalLock interval = new IntervalLock(Duration.ofSeconds(100), "jfr-fast-interval");
+        PriorityLock priority = new PriorityLock("jfr-fast-priority");
+        ReaderWriterLock rw = new ReaderWriterLock("jfr-fast-rw");
+        PriorityInheritanceLock pi = PriorityInheritanceLock.isSupported() ? new PriorityInheritanceLock("jfr-fast-pi")
+                : null;
+        List<RecordedEvent> events = record(Duration.ZERO, () -> {
+            for (int i = 0; i < 1_000; i++) {
+                interval.lock();
+                interval.unlock();
+                priority.lock();
+                priority.unlock();
+                rw.readLock().lock();
+                rw.readLock().unlock();
+                rw.writeLock().lock();
+                rw.writeLock().unlock();
+                if (pi != null) {
+                    pi.lock();
+                    pi.unlock();
+                }
+            }
             try {
-                lock.lock();
+                priority.lock(5);
                 Blocked waiter = Blocked.start(() -> {
-                    lock.lock();
-                    lock.unlock();
+                    priority.lock(7);
+                    priority.unlock();
                     return null;
                 });
-                holdFor(Duration.ofMillis(20));
-                lock.unlock();
+                priority.unlock();
                 assertNull(waiter.outcome());
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         });
-        assertEquals(List.of(), events);
+        List<String> locks = events.stream().map(e -> e.getString("lock")).filter(n -> n.startsWith("jfr-fast"))
+                .toList();
+        assertEquals(List.of("jfr-fast-priority"), locks, "one event: the contended wait, however short");
     }
 
     @Test
@@ -155,7 +178,7 @@ class LockWaitEventTest {
                     lock.lock();
                     lock.unlock();
                 });
-                Linux.await("the waiter in the kernel", lock::hasQueuedThreads);
+                Eventually.until("the waiter in the kernel", lock::hasQueuedThreads);
                 holdFor(Duration.ofMillis(20));
                 release.countDown();
                 waiter.join(TimeUnit.SECONDS.toMillis(10));

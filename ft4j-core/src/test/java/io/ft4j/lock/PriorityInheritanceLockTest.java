@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ft4j.testing.Eventually;
 import io.ft4j.testing.Linux;
 import io.ft4j.testing.Race;
 import io.ft4j.thread.Affinity;
@@ -167,7 +168,7 @@ class PriorityInheritanceLockTest {
                 outcome.complete(e);
             }
         });
-        Linux.await("the waiter in the kernel", lock::hasQueuedThreads);
+        Eventually.until("the waiter in the kernel", lock::hasQueuedThreads);
         interruptible.interrupt();
         assertInstanceOf(InterruptedException.class, outcome.get(10, TimeUnit.SECONDS));
         lock.unlock();
@@ -193,7 +194,7 @@ class PriorityInheritanceLockTest {
             first.unlock();
         });
         await(aHolds);
-        Linux.await("A waiting for second", second::hasQueuedThreads);
+        Eventually.until("A waiting for second", second::hasQueuedThreads);
         IllegalStateException e = assertThrows(IllegalStateException.class, first::lock);
         assertTrue(e.getMessage().contains("would deadlock"), e.getMessage());
         second.unlock();
@@ -210,7 +211,7 @@ class PriorityInheritanceLockTest {
         careless.join();
         assertTrue(lock.isLocked());
         Path task = Path.of("/proc/self/task/" + lock.ownerTid());
-        Linux.await("the OS thread gone, not just the Java thread", () -> !Files.exists(task));
+        Eventually.until("the OS thread gone, not just the Java thread", () -> !Files.exists(task));
         IllegalStateException e = assertThrows(IllegalStateException.class, lock::lock);
         assertTrue(e.getMessage().contains("ended without unlocking"), e.getMessage());
     }
@@ -231,13 +232,13 @@ class PriorityInheritanceLockTest {
                     lock.lock();
                     lock.unlock();
                 });
-        Linux.await("the owner boosted to FIFO 10", () -> Scheduling.kernelPriority(owner) == FIFO_10);
+        Eventually.until("the owner boosted to FIFO 10", () -> Scheduling.kernelPriority(owner) == FIFO_10);
         assertEquals(SchedulingPolicy.other(), Scheduling.policy(owner), "its own setting is unchanged");
         assertTrue(lock.hasQueuedThreads());
         release.countDown();
         waiter.join(TimeUnit.SECONDS.toMillis(10));
         assertFalse(waiter.isAlive());
-        Linux.await("the owner back at nice 5", () -> Scheduling.kernelPriority(owner) == 25);
+        Eventually.until("the owner back at nice 5", () -> Scheduling.kernelPriority(owner) == 25);
         assertEquals(5, Scheduling.nice(owner));
         exit.countDown();
         owner.join();
@@ -264,17 +265,17 @@ class PriorityInheritanceLockTest {
             await(exit);
         });
         await(bHeld);
-        Linux.await("B waiting for C", second::hasQueuedThreads);
+        Eventually.until("B waiting for C", second::hasQueuedThreads);
         ControlledThread a = new ThreadBuilder().name("pi-a").policy(SchedulingPolicy.fifo(10)).start(() -> {
             first.lock();
             first.unlock();
         });
-        Linux.await("C boosted through B", () -> Scheduling.kernelPriority(c) == FIFO_10);
+        Eventually.until("C boosted through B", () -> Scheduling.kernelPriority(c) == FIFO_10);
         assertEquals(FIFO_10, Scheduling.kernelPriority(b));
         cRelease.countDown();
         a.join(TimeUnit.SECONDS.toMillis(10));
         assertFalse(a.isAlive());
-        Linux.await("B and C back at nice 0",
+        Eventually.until("B and C back at nice 0",
                 () -> Scheduling.kernelPriority(b) == 20 && Scheduling.kernelPriority(c) == 20);
         exit.countDown();
         b.join();
@@ -297,7 +298,7 @@ class PriorityInheritanceLockTest {
                 turns.add(p.policy() + " " + p.priority());
                 lock.unlock();
             });
-            Linux.await(w.getName() + " blocked in the kernel", () -> Linux.inFutex(w.tid()));
+            Eventually.until(w.getName() + " blocked in the kernel", () -> Linux.inFutex(w.tid()));
             waiters.add(w);
         }
         lock.unlock(); // this thread was boosted to FIFO 20 meanwhile; the boost ends here

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ft4j.testing.Blocked;
+import io.ft4j.testing.Eventually;
 import io.ft4j.testing.Race;
 import io.ft4j.thread.Scheduling;
 import java.util.ArrayList;
@@ -190,10 +191,7 @@ class PriorityLockTest {
             turns.add("virtual");
             lock.unlock();
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (lock.queueLength() < 2 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Eventually.until("both waiters queued", () -> lock.queueLength() == 2);
         assertEquals(2, lock.queueLength());
         lock.unlock();
         virtual.join();

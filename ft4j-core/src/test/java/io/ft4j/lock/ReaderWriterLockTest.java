@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ft4j.testing.Blocked;
+import io.ft4j.testing.Eventually;
 import io.ft4j.testing.Race;
 import java.util.ArrayList;
 import java.util.List;
@@ -298,11 +299,7 @@ class ReaderWriterLockTest {
             return interrupted ? null : new AssertionError("interrupt status lost");
         });
         reader.thread().interrupt();
-        Thread.State s;
-        do {
-            s = reader.thread().getState();
-            Thread.onSpinWait();
-        } while (s == Thread.State.RUNNABLE);
+        Eventually.until("the interrupted reader waiting again", () -> reader.thread().getState() != Thread.State.RUNNABLE);
         assertTrue(reader.thread().isAlive(), "lock() must keep waiting when interrupted");
         lock.writeLock().unlock();
         assertNull(reader.outcome());

@@ -42,17 +42,14 @@ public final class Blocked {
             }
         });
         t.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (;;) {
+        Eventually.until("the call to block", () -> {
             Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
-                return new Blocked(t, outcome);
-            }
-            if (outcome.isDone() || System.nanoTime() > deadline) {
+            if (outcome.isDone()) {
                 throw new AssertionError("the call never blocked; it ended with " + outcome.getNow(null));
             }
-            Thread.onSpinWait();
-        }
+            return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+        });
+        return new Blocked(t, outcome);
     }
 
     /** @return the thread running the call */

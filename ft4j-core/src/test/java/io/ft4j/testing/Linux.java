@@ -3,8 +3,6 @@ package io.ft4j.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /** What tests of OS-level behaviour read from Linux's /proc. */
 public final class Linux {
@@ -49,19 +47,4 @@ public final class Linux {
         }
     }
 
-    /**
-     * Waits up to 10 s for a condition that another thread makes true.
-     *
-     * @param what what is awaited, for the failure message
-     * @param condition the condition
-     */
-    public static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not seen within 10 s: " + what);
-            }
-            Thread.onSpinWait();
-        }
-    }
 }

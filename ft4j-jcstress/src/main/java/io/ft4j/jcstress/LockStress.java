@@ -13,8 +13,8 @@ import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
-import org.openjdk.jcstress.infra.results.I_Result;
 
 /** The memory-ordering claims of ft4j's locks. */
 public class LockStress {
@@ -96,93 +96,50 @@ public class LockStress {
         }
     }
 
-    /** IntervalLock's fast path and hand-off both exclude and publish: two plain increments are never lost. */
+    /**
+     * The hand-off locks' fast paths and hand-offs exclude and publish: two plain increments under each lock are never
+     * lost. IntervalLock and PriorityLock hand over through their shared queue (at different priorities here);
+     * PriorityInheritanceLock through a CAS on native memory and the kernel's FUTEX_LOCK_PI / FUTEX_UNLOCK_PI.
+     */
     @JCStressTest
-    @Outcome(id = "2", expect = ACCEPTABLE, desc = "both increments")
-    @Outcome(expect = FORBIDDEN, desc = "an increment was lost: the lock let two owners in")
+    @Outcome(id = "2, 2, 2", expect = ACCEPTABLE, desc = "every increment under every lock")
+    @Outcome(expect = FORBIDDEN, desc = "an increment was lost: a lock let two owners in")
     @State
-    public static class IntervalLockExcludes {
-        private final IntervalLock lock = new IntervalLock();
-        private int count;
+    public static class HandOffLocksExclude {
+        private final IntervalLock interval = new IntervalLock();
+        private final PriorityLock priority = new PriorityLock();
+        private final PriorityInheritanceLock inheritance = new PriorityInheritanceLock();
+        private int underInterval;
+        private int underPriority;
+        private int underInheritance;
 
-        @Actor
-        public void first() {
-            lock.lock();
-            count++;
-            lock.unlock();
+        private void all(int rank) {
+            interval.lock();
+            underInterval++;
+            interval.unlock();
+            priority.lock(rank);
+            underPriority++;
+            priority.unlock();
+            inheritance.lock();
+            underInheritance++;
+            inheritance.unlock();
         }
-
-        @Actor
-        public void second() {
-            lock.lock();
-            count++;
-            lock.unlock();
-        }
-
-        @Arbiter
-        public void arbiter(I_Result r) {
-            r.r1 = count;
-        }
-    }
-
-    /** PriorityLock's hand-off through the priority heap excludes and publishes, at different priorities too. */
-    @JCStressTest
-    @Outcome(id = "2", expect = ACCEPTABLE, desc = "both increments")
-    @Outcome(expect = FORBIDDEN, desc = "an increment was lost: the lock let two owners in")
-    @State
-    public static class PriorityLockExcludes {
-        private final PriorityLock lock = new PriorityLock();
-        private int count;
 
         @Actor
         public void high() {
-            lock.lock(150);
-            count++;
-            lock.unlock();
+            all(150);
         }
 
         @Actor
         public void low() {
-            lock.lock(10);
-            count++;
-            lock.unlock();
+            all(10);
         }
 
         @Arbiter
-        public void arbiter(I_Result r) {
-            r.r1 = count;
-        }
-    }
-
-    /**
-     * PriorityInheritanceLock's CAS on native memory and the kernel's hand-off (FUTEX_LOCK_PI / FUTEX_UNLOCK_PI)
-     * exclude and publish plain writes.
-     */
-    @JCStressTest
-    @Outcome(id = "2", expect = ACCEPTABLE, desc = "both increments")
-    @Outcome(expect = FORBIDDEN, desc = "an increment was lost: the lock let two owners in")
-    @State
-    public static class PriorityInheritanceLockExcludes {
-        private final PriorityInheritanceLock lock = new PriorityInheritanceLock();
-        private int count;
-
-        @Actor
-        public void first() {
-            lock.lock();
-            count++;
-            lock.unlock();
-        }
-
-        @Actor
-        public void second() {
-            lock.lock();
-            count++;
-            lock.unlock();
-        }
-
-        @Arbiter
-        public void arbiter(I_Result r) {
-            r.r1 = count;
+        public void arbiter(III_Result r) {
+            r.r1 = underInterval;
+            r.r2 = underPriority;
+            r.r3 = underInheritance;
         }
     }
 }

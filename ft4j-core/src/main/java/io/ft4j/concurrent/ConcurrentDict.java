@@ -13,10 +13,13 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A concurrent hash map with lock-free reads and a lock per bin for writes: ft_utils' {@code ConcurrentDict}, as a
@@ -46,8 +49,21 @@ import java.util.function.Function;
  * {@link #putAll(Map)}, {@code equals} and {@code hashCode} are not atomic: under concurrent updates they reflect
  * some interleaving of them. Iterators and the key, value and entry views are weakly consistent: they never throw
  * {@link java.util.ConcurrentModificationException}, return each entry at most once, return every entry that was
- * present when iteration began and not removed since, and may or may not reflect later changes.
- * {@code Iterator.remove} removes the key; {@code Entry.setValue} writes through with {@code put}.
+ * present when iteration began and not removed since, and may or may not reflect later changes. Their spliterators
+ * report {@link java.util.Spliterator#CONCURRENT} and {@link java.util.Spliterator#NONNULL}, and the key and entry
+ * views' also {@link java.util.Spliterator#DISTINCT}, as ConcurrentHashMap's do. {@code Entry.setValue} writes
+ * through with {@code put}.
+ *
+ * <p><b>Removal through the views.</b> A removal that a view decides on while walking the map removes an entry only if
+ * its key still maps to the value the walk read, as {@link #remove(Object, Object) remove(key, value)} does: {@code
+ * Iterator.remove} (from any of the three views; after {@code Entry.setValue}, the value set), {@code removeIf},
+ * {@code retainAll}, {@code removeAll} when it walks the view, and {@code values().remove}. So a key that another
+ * thread updates between the test and the removal keeps its new value, and each of these methods returns true only
+ * if it removed something. ConcurrentHashMap does this for {@code values().removeIf} and {@code
+ * entrySet().removeIf}; here every view does it, including the key view, whose test sees only the key. A removal that
+ * names its target removes what it names: {@code keySet().remove(k)} removes k whatever its value, {@code
+ * entrySet().remove(e)} removes e's key only if it maps to e's value, and {@code removeAll(c)} on those two views,
+ * when {@code c} is the smaller, does that for each element of {@code c}. {@code clear()} removes unconditionally.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -83,7 +99,9 @@ import java.util.function.Function;
  * Linearization points. get/containsKey: the acquire read of the bin that holds the key, or of a bin without it.
  * put on an absent key: the CAS or release store that links its node; on a present key: the volatile write of the
  * node's value. remove: the release store or volatile write that unlinks the node. compute/merge/putIfAbsent/
- * replace: the same writes, under the bin's monitor, so read-decide-write is one step.
+ * replace: the same writes, under the bin's monitor, so read-decide-write is one step. A removal through a view:
+ * that of remove(key, valueTheWalkRead), so a view never removes a value it did not see (ConcurrentHashMap's
+ * removeValueIf/removeEntryIf; its iterators' remove() and keySet().removeIf still remove the key unconditionally).
  *
  * Memory ordering. A value read by get() happens-after everything the writing thread did before the write that
  * stored it (release store, CAS or volatile write, matched by acquire or volatile reads on the read path).
@@ -276,12 +294,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     @Override
     public boolean containsValue(Object value) {
         Checks.requireNonNull(value, "value");
-        for (Walker<K, V, V> it = new Walker<>(this) {
-            @Override
-            public V next() {
-                return nextNode().value;
-            }
-        }; it.hasNext(); ) {
+        for (ValueWalker<K, V> it = new ValueWalker<>(this); it.hasNext(); ) {
             V v = it.next();
             if (v == value || value.equals(v)) {
                 return true;
@@ -932,14 +945,9 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
      */
     public Map<K, V> snapshot() {
         HashMap<K, V> copy = HashMap.newHashMap(size());
-        for (Walker<K, V, Node<K, V>> it = new Walker<>(this) {
-            @Override
-            public Node<K, V> next() {
-                return nextNode();
-            }
-        }; it.hasNext(); ) {
-            Node<K, V> e = it.next();
-            copy.put(e.key, e.value);
+        for (ValueWalker<K, V> it = new ValueWalker<>(this); it.hasNext(); ) {
+            V v = it.next();
+            copy.put(it.lastKey, v);
         }
         return copy;
     }
@@ -1002,7 +1010,8 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
 
     /**
      * Walks the table bin by bin; a forwarded bin is walked in the next table (its two halves), so a resize in
-     * progress neither hides nor repeats entries.
+     * progress neither hides nor repeats entries. Each step reads the entry's key and value once; removal through the
+     * walker is {@code remove(key, thatValue)}.
      */
     abstract static class Walker<K, V, T> implements Iterator<T> {
         final ConcurrentDict<K, V> map;
@@ -1012,7 +1021,10 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         private int[] pendingIndexes;
         private int pending;
         private Node<K, V> next;
-        private Node<K, V> last;
+        /** The key of the entry last returned, or null if there is none to remove. */
+        K lastKey;
+        /** The value read with {@link #lastKey}. */
+        V lastValue;
 
         Walker(ConcurrentDict<K, V> map) {
             this.map = map;
@@ -1072,23 +1084,93 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
             return next != null;
         }
 
-        Node<K, V> nextNode() {
+        /** Moves to the next entry and reads its key and value, once: what next() returns and remove() expects. */
+        final void step() {
             Node<K, V> e = next;
             if (e == null) {
                 throw new NoSuchElementException();
             }
-            last = e;
+            lastKey = e.key;
+            lastValue = e.value; // never null: a node keeps its value when it is unlinked
             advance();
-            return e;
+        }
+
+        /** The value a removal of the last entry expects its key to hold. */
+        V expectedValue() {
+            return lastValue;
+        }
+
+        /** Removes the last entry if its key still maps to the expected value; returns whether it did. */
+        final boolean removeLast() {
+            K k = lastKey;
+            lastKey = null;
+            return map.remove(k, expectedValue());
         }
 
         @Override
-        public void remove() {
-            if (last == null) {
-                throw new IllegalStateException("next() has not been called, or remove() was already called");
+        public final void remove() {
+            Checks.requireState(lastKey != null, "next() has not been called, or remove() was already called");
+            removeLast();
+        }
+
+        /**
+         * Walks the rest of the map, removing each element {@code filter} accepts if its key still maps to the value
+         * read for it.
+         *
+         * @return whether anything was removed
+         */
+        final boolean removeIf(Predicate<? super T> filter) {
+            boolean removed = false;
+            while (hasNext()) {
+                if (filter.test(next()) && removeLast()) {
+                    removed = true;
+                }
             }
-            map.remove(last.key);
-            last = null;
+            return removed;
+        }
+    }
+
+    static final class KeyWalker<K, V> extends Walker<K, V, K> {
+        KeyWalker(ConcurrentDict<K, V> map) {
+            super(map);
+        }
+
+        @Override
+        public K next() {
+            step();
+            return lastKey;
+        }
+    }
+
+    static final class ValueWalker<K, V> extends Walker<K, V, V> {
+        ValueWalker(ConcurrentDict<K, V> map) {
+            super(map);
+        }
+
+        @Override
+        public V next() {
+            step();
+            return lastValue;
+        }
+    }
+
+    static final class EntryWalker<K, V> extends Walker<K, V, Map.Entry<K, V>> {
+        private Entry<K, V> lastEntry;
+
+        EntryWalker(ConcurrentDict<K, V> map) {
+            super(map);
+        }
+
+        @Override
+        public Map.Entry<K, V> next() {
+            step();
+            return lastEntry = new Entry<>(map, lastKey, lastValue);
+        }
+
+        /** What the caller last saw: the value read, or the one it set through the entry since. */
+        @Override
+        V expectedValue() {
+            return lastEntry.getValue();
         }
     }
 
@@ -1148,12 +1230,43 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
 
         @Override
         public Iterator<K> iterator() {
-            return new Walker<K, V, K>(map) {
-                @Override
-                public K next() {
-                    return nextNode().key;
+            return new KeyWalker<>(map);
+        }
+
+        @Override
+        public Spliterator<K> spliterator() {
+            return Spliterators.spliterator(this, Spliterator.DISTINCT | Spliterator.CONCURRENT | Spliterator.NONNULL);
+        }
+
+        /** Removes each key the filter accepts if it still maps to the value read with it. */
+        @Override
+        public boolean removeIf(Predicate<? super K> filter) {
+            Checks.requireNonNull(filter, "filter");
+            return new KeyWalker<>(map).removeIf(filter);
+        }
+
+        /** Walks the keys, removing each that {@code c} lacks if it still maps to the value read with it. */
+        @Override
+        public boolean retainAll(Collection<?> c) {
+            Checks.requireNonNull(c, "c");
+            return new KeyWalker<>(map).removeIf(k -> !c.contains(k));
+        }
+
+        /**
+         * Removes each key of {@code c} whatever its value if {@code c} is the smaller, as {@link #remove} does;
+         * otherwise walks the keys, removing each that {@code c} contains if it still maps to the value read with it.
+         */
+        @Override
+        public boolean removeAll(Collection<?> c) {
+            Checks.requireNonNull(c, "c");
+            if (size() > c.size()) {
+                boolean removed = false;
+                for (Object k : c) {
+                    removed |= remove(k);
                 }
-            };
+                return removed;
+            }
+            return new KeyWalker<>(map).removeIf(c::contains);
         }
 
         @Override public int size() { return map.size(); }
@@ -1172,12 +1285,45 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
 
         @Override
         public Iterator<V> iterator() {
-            return new Walker<K, V, V>(map) {
-                @Override
-                public V next() {
-                    return nextNode().value;
+            return new ValueWalker<>(map);
+        }
+
+        @Override
+        public Spliterator<V> spliterator() {
+            return Spliterators.spliterator(this, Spliterator.CONCURRENT | Spliterator.NONNULL);
+        }
+
+        /** Removes one key that maps to a value equal to {@code o}, if it still does when removed. */
+        @Override
+        public boolean remove(Object o) {
+            if (o == null) {
+                return false;
+            }
+            for (ValueWalker<K, V> it = new ValueWalker<>(map); it.hasNext(); ) {
+                if (o.equals(it.next()) && it.removeLast()) {
+                    return true;
                 }
-            };
+            }
+            return false;
+        }
+
+        /** Removes each entry whose value the filter accepts if its key still maps to that value. */
+        @Override
+        public boolean removeIf(Predicate<? super V> filter) {
+            Checks.requireNonNull(filter, "filter");
+            return new ValueWalker<>(map).removeIf(filter);
+        }
+
+        @Override
+        public boolean removeAll(Collection<?> c) {
+            Checks.requireNonNull(c, "c");
+            return new ValueWalker<>(map).removeIf(c::contains);
+        }
+
+        @Override
+        public boolean retainAll(Collection<?> c) {
+            Checks.requireNonNull(c, "c");
+            return new ValueWalker<>(map).removeIf(v -> !c.contains(v));
         }
 
         @Override public int size() { return map.size(); }
@@ -1195,13 +1341,42 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
 
         @Override
         public Iterator<Map.Entry<K, V>> iterator() {
-            return new Walker<K, V, Map.Entry<K, V>>(map) {
-                @Override
-                public Map.Entry<K, V> next() {
-                    Node<K, V> e = nextNode();
-                    return new Entry<>(map, e.key, e.value);
+            return new EntryWalker<>(map);
+        }
+
+        @Override
+        public Spliterator<Map.Entry<K, V>> spliterator() {
+            return Spliterators.spliterator(this, Spliterator.DISTINCT | Spliterator.CONCURRENT | Spliterator.NONNULL);
+        }
+
+        /** Removes each entry the filter accepts if its key still maps to the value the filter saw. */
+        @Override
+        public boolean removeIf(Predicate<? super Map.Entry<K, V>> filter) {
+            Checks.requireNonNull(filter, "filter");
+            return new EntryWalker<>(map).removeIf(filter);
+        }
+
+        @Override
+        public boolean retainAll(Collection<?> c) {
+            Checks.requireNonNull(c, "c");
+            return new EntryWalker<>(map).removeIf(e -> !c.contains(e));
+        }
+
+        /**
+         * Removes each entry of {@code c} as {@link #remove} does if {@code c} is the smaller; otherwise walks the
+         * map, removing each entry that {@code c} contains if its key still maps to the value read with it.
+         */
+        @Override
+        public boolean removeAll(Collection<?> c) {
+            Checks.requireNonNull(c, "c");
+            if (size() > c.size()) {
+                boolean removed = false;
+                for (Object e : c) {
+                    removed |= remove(e);
                 }
-            };
+                return removed;
+            }
+            return new EntryWalker<>(map).removeIf(c::contains);
         }
 
         @Override

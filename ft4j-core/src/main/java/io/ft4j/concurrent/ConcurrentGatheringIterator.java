@@ -55,19 +55,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * inserts (a volatile write inside the map) and then, if someone waits for exactly this key, signals. Both sides
  * write before they read, with sequentially consistent accesses, so either the consumer's test sees the value or the
  * producer sees the waiter: no wake-up is lost and no timed polling is needed (ft_utils polls every 10 ms to be
- * safe). fail() publishes the cause and wakes every waiter.
+ * safe). fail() publishes the cause with a CAS from null, so the first failure is the only one ever published (a
+ * check-then-set let a second producer overwrite a cause the consumer had already thrown), and wakes every waiter.
  *
- * Linearization points. insert: the map insertion. The iterator's next: the lookup that finds the key.
+ * Linearization points. insert: the map insertion. fail: the CAS that sets the failure, or the failed CAS that finds
+ * one set. The iterator's next: the lookup that finds the key, or the read that finds the failure.
  *
  * Memory ordering. Everything a producer wrote before insert(k, v) is visible to the consumer after next() returns
  * v (the map's put/get are a release/acquire pair).
  */
 public final class ConcurrentGatheringIterator<V> {
     private static final VarHandle CONSUMER;
+    private static final VarHandle FAILURE;
 
     static {
         try {
-            CONSUMER = MethodHandles.lookup().findVarHandle(ConcurrentGatheringIterator.class, "consumer", Thread.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CONSUMER = l.findVarHandle(ConcurrentGatheringIterator.class, "consumer", Thread.class);
+            FAILURE = l.findVarHandle(ConcurrentGatheringIterator.class, "failure", Throwable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -79,6 +84,7 @@ public final class ConcurrentGatheringIterator<V> {
     @SuppressWarnings("unused") // CAS through CONSUMER
     private volatile Thread consumer;
     private volatile long waitingFor = -1;
+    /** The first failure; set once, from null, through FAILURE. */
     private volatile Throwable failure;
 
     /** Creates an empty gatherer. */
@@ -112,15 +118,16 @@ public final class ConcurrentGatheringIterator<V> {
 
     /**
      * Fails the gather: the consumer's next wait throws {@link GatheringException} with {@code cause}. Keys already
-     * inserted are still delivered. The first failure wins.
+     * inserted are still delivered. The first failure wins, atomically: once any thread has seen a failure (through
+     * {@link #isFailed()} or a consumer's exception), every consumer gets that same cause, and later calls, from any
+     * thread, change nothing but still wake the consumer.
      *
      * @param cause what went wrong in the producer
+     * @throws NullPointerException if {@code cause} is null
      */
     public void fail(Throwable cause) {
         Checks.requireNonNull(cause, "cause");
-        if (failure == null) {
-            failure = cause;
-        }
+        FAILURE.compareAndSet(this, null, cause); // linearization point; a failed CAS: a failure was already kept
         waiters.signalAll();
     }
 

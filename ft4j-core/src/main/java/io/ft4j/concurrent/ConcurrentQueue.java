@@ -10,8 +10,11 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * An unbounded or bounded multi-producer multi-consumer FIFO queue with blocking, timeouts and shutdown: ft_utils'
@@ -39,11 +42,32 @@ import java.util.concurrent.TimeUnit;
  * queue), so sizes stay exact.
  *
  * <p><b>Ordering.</b> FIFO in the order producers claimed their slots (a fetch-and-add): an element whose offer
- * returned before another's began is taken first. A bounded queue admits an element when its slot lies within
- * {@code capacity} places of the consumers' position, a hard bound; a slot emptied out of turn ({@code remove(Object)},
- * an iterator's remove) keeps its place until the consumers pass it, so such a queue may refuse an element while
- * it holds fewer than {@code capacity}. {@link #size()} is exact when no operation is in progress;
- * iterators are weakly consistent and support {@code remove}. Null elements are rejected.
+ * returned before another's began is taken first. Null elements are rejected.
+ *
+ * <p><b>Capacity.</b> A bounded queue counts places, not slots: an element holds a place from the moment its
+ * insertion begins until its removal ends, and every removal, in turn ({@code poll}, {@code take}, {@code drainTo},
+ * {@code clear}) or out of turn ({@code remove(Object)}, {@code removeIf}, {@code removeAll}, {@code retainAll},
+ * an iterator's {@code remove}), gives its place back at once and wakes a producer blocked for room. So:
+ * <ul>
+ *   <li>{@code offer} returns false only if, at some instant during the call, {@code capacity} places were held;
+ *       in particular, with no other insertion or removal in progress, an offer on a queue holding fewer than
+ *       {@code capacity} elements succeeds;</li>
+ *   <li>the queue never holds more than {@code capacity} elements;</li>
+ *   <li>reading operations ({@code peek}, {@code isEmpty}, {@code size}, {@code contains}, {@code iterator},
+ *       {@code toArray}, {@code remainingCapacity}) never change what producers or consumers can do.</li>
+ * </ul>
+ * Every operation is linearizable except an {@code offer} refused while another insertion or a removal is in
+ * progress: an element holds its place while its {@code offer} has not yet made it visible and while its
+ * {@code poll} has already taken it, so in those instants a refusal can follow a reader that saw room. A refusal
+ * with no other insertion or removal in progress is linearizable. Unbounded queues are linearizable throughout.
+ *
+ * <p><b>Size and iteration.</b> {@link #size()} and {@link #remainingCapacity()} are estimates while other threads
+ * work (see each); iterators and spliterators are weakly consistent, and an iterator's {@code remove()} removes the
+ * element it returned, not an equal one.
+ *
+ * <p><b>Memory consistency effects:</b> as with other concurrent collections, actions in a thread prior to placing
+ * an element into the queue <i>happen-before</i> actions subsequent to the access or removal of that element from
+ * the queue in another thread.
  *
  * @param <E> the element type
  */
@@ -70,10 +94,21 @@ import java.util.concurrent.TimeUnit;
  * dequeue index when the element was already stored, otherwise the producer's store; poll that returns null: the
  * read of the enqueue index that shows the head segment empty, with no next segment. peek: the read of the slot it
  * returns (a consumer reads its slot before the enqueue index, and the index only when the slot looks empty, so
- * while elements wait it does not touch the producers' line). Capacity (bounded queues): a producer stores at position p only if p < head position + capacity, checked
- * before it claims a slot (no slot is used up by a refused offer) and again after; the head position only grows, so
- * the bound is hard. The limit is cached in a padded field and refreshed from the head only when reached (the idea
- * of JCTools' producer limit), so producers and consumers share no read-modify-write counter.
+ * while elements wait it does not touch the producers' line).
+ *
+ * Capacity (bounded queues). Slots are not places: a slot closed by a reader or a consumer ahead of its producer, or
+ * emptied out of turn, stays behind in the segment until the consumers pass it, and must not cost a place, or
+ * readers would change what producers may do. So places are counted apart from slots, in three padded longs of
+ * `room`: PRODUCED (places taken, by CAS, only while PRODUCED < RELEASED + capacity), a cached LIMIT (RELEASED +
+ * capacity as last read) on the same line, and RELEASED (places given back, by getAndAdd) on its own line. A
+ * producer takes its place before it claims a slot and keeps it across slot retries, so once it holds a place its
+ * store cannot fail; the consumer that takes an element, and the thread whose CAS empties a slot out of turn, give
+ * one back. The producer reads RELEASED only when PRODUCED reaches its cached limit (the idea of JCTools' producer
+ * limit), so at 1p1c producers and consumers each write their own line and share no read-modify-write counter.
+ * RELEASED only grows, so any cached limit is at or below the true one: the bound is hard.
+ * Not linearizable, by design: a producer holds its place before its store and the consumer gives its place back
+ * just after its swap, so in either window an offer can be refused while a reader sees room. BoundedQueueLincheckTest
+ * checks that every other result, and every refusal with no other insertion or removal in progress, is linearizable.
  *
  * Shutdown. The state is checked on entry and again after the element is stored: if the queue was shut down in
  * between, the producer CASes its own element out (REMOVED) and throws. The CAS and the consumers' swaps decide
@@ -83,7 +118,7 @@ import java.util.concurrent.TimeUnit;
  * Memory ordering. Everything a producer did before offer happens-before everything the consumer that takes the
  * element does after (the CAS store and the swap are volatile accesses on the same slot).
  *
- * Contention. The enqueue index, the dequeue index and the cached limit sit 128 bytes apart in padded long arrays,
+ * Contention. The enqueue index, the dequeue index and the place counts sit 128 bytes apart in padded long arrays,
  * so producers and consumers do not false-share. A producer pays one volatile read of the waiter stack after its
  * store; it signals only when a consumer is parked.
  */
@@ -101,6 +136,10 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     private static final int ENQ = 16;
     private static final int DEQ = 32;
     private static final int COUNTERS = 48;
+    /** In {@code room}: the producers' count and cached limit share a line, the consumers' count has its own. */
+    private static final int PRODUCED = ENQ;
+    private static final int LIMIT = ENQ + 1;
+    private static final int RELEASED = DEQ;
 
     private static final int MIN_SEGMENT = 256;
     private static final int MAX_SEGMENT = 1 << 14;
@@ -136,10 +175,11 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     private final int capacity;
     private final boolean bounded;
     /**
-     * Bounded queues only: limit[ENQ] caches (head position + capacity), the first position no producer may store
-     * at; producers refresh it from the head only when they reach it.
+     * Bounded queues only, else null: the place count. room[PRODUCED] counts places taken by producers and
+     * room[LIMIT] caches (RELEASED + capacity), both written by producers only; room[RELEASED], on its own line,
+     * counts places given back by consumers and removers. The places in use are PRODUCED - RELEASED.
      */
-    private final long[] limit;
+    private final long[] room;
     private final Waiters notEmpty = new Waiters();
     private final Waiters notFull = new Waiters();
     private final int spins;
@@ -159,9 +199,9 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         this.segmentLength = segmentLength;
         this.capacity = capacity;
         this.bounded = capacity != Integer.MAX_VALUE;
-        this.limit = bounded ? new long[COUNTERS] : null;
+        this.room = bounded ? new long[COUNTERS] : null;
         if (bounded) {
-            limit[ENQ] = capacity;
+            room[LIMIT] = capacity;
         }
         this.spins = strategy.spins;
         this.yields = strategy.yields;
@@ -251,7 +291,8 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     /**
      * Inserts {@code e} if there is room; never blocks.
      *
-     * @return true if inserted, false if the queue is bounded and full
+     * @return true if inserted; false if the queue is bounded and all its places were held at an instant during the
+     *     call, counting insertions and removals in progress (see the class comment, Capacity)
      * @throws NullPointerException if {@code e} is null
      * @throws ShutDownException if the queue was shut down
      */
@@ -304,7 +345,18 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     }
 
     private boolean roomOrStopped() {
-        return tailPosition() - headPosition() < capacity || state != RUNNING;
+        return placesInUse() < capacity || state != RUNNING;
+    }
+
+    /**
+     * Bounded queues: places taken and not given back, in [0, capacity]. RELEASED is read first: it never passes
+     * PRODUCED, so the difference of a later PRODUCED is not negative; it may pass capacity when places were given
+     * back and taken again between the reads, hence the clamp.
+     */
+    private long placesInUse() {
+        long released = (long) COUNTER.getVolatile(room, RELEASED);
+        long produced = (long) COUNTER.getVolatile(room, PRODUCED);
+        return Math.min(produced - released, capacity);
     }
 
     private void checkAccepting() {
@@ -326,60 +378,73 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         return t.id * segmentLength + Math.min(t.enq(), segmentLength);
     }
 
-    /**
-     * Bounded queues: whether a producer may store at {@code position}. The cached limit is read first; only a
-     * producer that reaches it reads the head again, so producers do not read the consumers' index on every offer.
-     */
-    private boolean inWindow(long position) {
-        if (position < (long) COUNTER.getOpaque(limit, ENQ)) {
-            return true;
-        }
-        long fresh = headPosition() + capacity;
-        COUNTER.setOpaque(limit, ENQ, fresh);
-        return position < fresh;
-    }
-
-    private void wakeProducer() {
-        if (bounded && notFull.hasWaiters()) {
-            notFull.signal();
-        }
-    }
-
     /** @return false if the queue is bounded and full */
     private boolean enqueue(E e) {
+        if (bounded && !acquireRoom()) {
+            return false;
+        }
+        store(e);
+        return true;
+    }
+
+    /**
+     * Bounded queues: takes one place, if one is free. Producers count the places they took in PRODUCED and
+     * compare it with a cached LIMIT (RELEASED + capacity as last read), so while there is room a producer touches
+     * only the producers' line; RELEASED, the consumers' line, is read only when the cached limit is reached.
+     * RELEASED only grows, so a cached limit is never above the true one and the bound is hard.
+     */
+    private boolean acquireRoom() {
+        long[] r = room;
+        long p = (long) COUNTER.getVolatile(r, PRODUCED);
         for (;;) {
-            Segment<E> t = tail;
-            long base = t.id * segmentLength;
-            if (bounded && !inWindow(base + Math.min(t.enq(), segmentLength))) {
-                return false; // full: decided without claiming a slot
-            }
-            long i = (long) COUNTER.getAndAdd(t.idx, ENQ, 1L);
-            if (i < segmentLength) {
-                if (bounded && !inWindow(base + i)) {
-                    // Another producer filled the window between our check and our claim: give the slot up.
-                    if (SLOT.compareAndSet(t.items, (int) i, null, REMOVED)) {
-                        HOLES.getAndAdd(this, 1L);
-                    }
+            if (p >= (long) COUNTER.getOpaque(r, LIMIT)) {
+                long limit = (long) COUNTER.getVolatile(r, RELEASED) + capacity;
+                COUNTER.setOpaque(r, LIMIT, limit);
+                if (p >= limit) {
+                    // When PRODUCED was read as p, RELEASED was at most limit - capacity (it only grows): at that
+                    // instant, within this call, capacity places were taken and not given back.
                     return false;
                 }
+            }
+            long witness = (long) COUNTER.compareAndExchange(r, PRODUCED, p, p + 1L);
+            if (witness == p) {
+                return true;
+            }
+            p = witness;
+        }
+    }
+
+    /** Bounded queues: gives one place back (an element was taken or removed) and wakes a producer waiting for it. */
+    private void releaseRoom() {
+        if (bounded) {
+            COUNTER.getAndAdd(room, RELEASED, 1L);
+            if (notFull.hasWaiters()) {
+                notFull.signal();
+            }
+        }
+    }
+
+    /** Stores {@code e} in the next free slot; never fails (a bounded queue's place is already taken). */
+    private void store(E e) {
+        for (;;) {
+            Segment<E> t = tail;
+            long i = (long) COUNTER.getAndAdd(t.idx, ENQ, 1L);
+            if (i < segmentLength) {
                 if (SLOT.compareAndSet(t.items, (int) i, null, e)) { // linearization point
                     settle(t, (int) i, e);
-                    return true;
+                    return;
                 }
-                continue; // a consumer claimed the slot first: take another
+                continue; // a consumer or a reader closed the slot first: take another
             }
             Segment<E> next = t.next;
             if (next == null) {
-                if (bounded && !inWindow(base + segmentLength)) {
-                    return false;
-                }
                 Segment<E> s = new Segment<>(t.id + 1, segmentLength);
                 s.items[0] = e;
                 s.idx[ENQ] = 1L; // both published by the CAS below
                 if (NEXT.compareAndSet(t, null, s)) { // linearization point
                     TAIL.compareAndSet(this, t, s);
                     settle(s, 0, e);
-                    return true;
+                    return;
                 }
                 next = t.next;
             }
@@ -391,6 +456,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     private void settle(Segment<E> s, int i, E e) {
         if (state != RUNNING && SLOT.compareAndSet(s.items, i, e, REMOVED)) {
             HOLES.getAndAdd(this, 1L);
+            releaseRoom();
             checkAccepting(); // throws
         }
         if (notEmpty.hasWaiters()) {
@@ -499,7 +565,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                 HOLES.getAndAdd(this, -1L);
                 continue;
             }
-            wakeProducer();
+            releaseRoom();
             return (E) item;
         }
     }
@@ -573,6 +639,54 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
             }
             return false; // linearization point: the last read of the enqueue index, with no equal element left
         }
+    }
+
+    /**
+     * Removes every element that matches {@code filter}, each out of turn as an iterator's {@code remove()} does,
+     * giving its place back.
+     *
+     * @param filter says which elements to remove
+     * @return true if this call removed an element (not one a consumer took while it looked)
+     * @throws NullPointerException if {@code filter} is null
+     */
+    @Override
+    public boolean removeIf(Predicate<? super E> filter) {
+        return removeMatching(Checks.requireNonNull(filter, "filter")) > 0;
+    }
+
+    /**
+     * Removes every element contained in {@code c}; see {@link #removeIf}.
+     *
+     * @return true if this call removed an element
+     * @throws NullPointerException if {@code c} is null
+     */
+    @Override
+    public boolean removeAll(Collection<?> c) {
+        Checks.requireNonNull(c, "c");
+        return removeMatching(c::contains) > 0;
+    }
+
+    /**
+     * Removes every element not contained in {@code c}; see {@link #removeIf}.
+     *
+     * @return true if this call removed an element
+     * @throws NullPointerException if {@code c} is null
+     */
+    @Override
+    public boolean retainAll(Collection<?> c) {
+        Checks.requireNonNull(c, "c");
+        return removeMatching(e -> !c.contains(e)) > 0;
+    }
+
+    /** @return how many elements this call removed (those a consumer took first are not counted) */
+    int removeMatching(Predicate<? super E> filter) {
+        int removed = 0;
+        for (Itr it = new Itr(false); it.hasNext(); ) {
+            if (filter.test(it.next()) && it.removeLast()) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /**
@@ -656,40 +770,70 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     // Size and iteration
 
     /**
-     * @return the number of elements; exact when no operation is in progress, otherwise some value between the
-     *     sizes before and after the operations in progress
+     * Returns the number of elements. While other threads insert or remove, the value is an estimate: an element
+     * counts from the moment its insertion begins until its removal ends, so a result may include elements whose
+     * {@code offer} has not yet returned or whose {@code poll} already returned them elsewhere. It is never negative
+     * and, for a bounded queue, never above the capacity. Exact when no operation is in progress.
+     *
+     * @return the number of elements, at most {@link Integer#MAX_VALUE}
      */
     @Override
     public int size() {
+        if (bounded) {
+            return (int) Math.max(placesInUse(), 0L);
+        }
         long head = headPosition();
         return (int) Math.clamp(tailPosition() - head - holes, 0L, Integer.MAX_VALUE);
     }
 
+    /**
+     * Returns whether the queue holds no element: {@code peek() == null}, so it takes effect at one instant and, unlike
+     * {@link #size()}, does not count insertions in progress.
+     *
+     * @return true if no element is in the queue, or the queue was stopped
+     */
     @Override
     public boolean isEmpty() {
         return peek() == null;
     }
 
     /**
-     * A momentary estimate, like {@link #size()}. Places are counted between the consumers' and the producers'
-     * positions, so a slot left empty by an out-of-turn removal occupies its place until consumers pass it.
+     * Returns how many more elements a bounded queue would accept now: the capacity less {@link #size()}, with the
+     * same counting (insertions and removals in progress hold their place). Every removal, in turn or out of turn,
+     * gives its place back at once.
      *
-     * @return the free places of a bounded queue, or {@link Integer#MAX_VALUE} if unbounded
+     * @return the free places of a bounded queue, in [0, capacity], or {@link Integer#MAX_VALUE} if unbounded
      */
     @Override
     public int remainingCapacity() {
-        return bounded ? (int) Math.clamp(capacity - (tailPosition() - headPosition()), 0L, capacity)
-                : Integer.MAX_VALUE;
+        return bounded ? capacity - size() : Integer.MAX_VALUE;
     }
 
     /**
-     * A weakly consistent iterator: never throws {@link java.util.ConcurrentModificationException}, returns elements in
-     * queue order, each at most once, including every element present throughout the iteration. {@code remove()}
-     * removes the element returned last, if no consumer took it meanwhile.
+     * Returns a weakly consistent iterator: it never throws {@link java.util.ConcurrentModificationException},
+     * returns elements in queue order, each at most once, including every element present for the whole iteration,
+     * and may or may not return elements inserted or removed meanwhile. {@code remove()} removes the very element
+     * returned last (that slot, not an equal element elsewhere), unless a consumer took it meanwhile, and gives its
+     * place back; it never removes another element.
+     *
+     * @return an iterator over the elements in queue order
      */
     @Override
     public Iterator<E> iterator() {
         return new Itr(false);
+    }
+
+    /**
+     * Returns a weakly consistent {@link Spliterator} over the elements in queue order, reporting
+     * {@link Spliterator#ORDERED}, {@link Spliterator#NONNULL} and {@link Spliterator#CONCURRENT}, as the JDK's
+     * concurrent queues do.
+     *
+     * @return a spliterator over the elements
+     */
+    @Override
+    public Spliterator<E> spliterator() {
+        return Spliterators.spliteratorUnknownSize(iterator(),
+                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.CONCURRENT);
     }
 
     /** Iterator.remove that says whether it removed (false: a consumer took the element first). */
@@ -762,6 +906,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
             lastItem = null;
             if (removed) {
                 HOLES.getAndAdd(ConcurrentQueue.this, 1L);
+                releaseRoom();
             }
             return removed;
         }

@@ -7,8 +7,11 @@ import java.util.AbstractQueue;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Python's {@code queue.Queue} on a {@link ConcurrentQueue}: ft_utils' {@code StdConcurrentQueue}. Adds task
@@ -24,8 +27,16 @@ import java.util.concurrent.TimeUnit;
  * <p>Python names map to Java ones: {@code put}/{@code get} are {@link #put}/{@link #take}, {@code put_nowait}/
  * {@code get_nowait} are {@link #offer(Object)}/{@link #poll()}, {@code qsize} is {@link #size()}, {@code
  * shutdown(immediate=True)} is {@link #shutdownNow()}. Unlike ft_utils', {@code maxSize} is a hard bound (concurrent
- * puts cannot overfill), a surplus {@code taskDone()} throws instead of driving the count negative, and
- * {@code join()} is released by {@link #shutdownNow()} (the returned elements are no longer tasks).
+ * puts cannot overfill) and a surplus {@code taskDone()} throws instead of driving the count negative.
+ *
+ * <p><b>Tasks and shutdown.</b> As in Python 3.13, {@link #shutdownNow()} discounts only the elements it hands back:
+ * elements consumers took before it stay unfinished until they are marked done, so {@code join()} keeps waiting for
+ * them. {@code join()} returning always means every element taken was marked done. Elements removed out of turn
+ * ({@code remove(Object)}, {@code removeIf}, {@code removeAll}, {@code retainAll}, {@code clear}, an iterator's
+ * {@code remove}) stop being tasks; elements taken by {@code poll}, {@code take} or {@code drainTo} remain tasks
+ * until {@link #taskDone()}.
+ *
+ * <p>Capacity, size, iteration and memory consistency are those of {@link ConcurrentQueue}.
  *
  * @param <E> the element type
  */
@@ -42,7 +53,6 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
     private final ConcurrentQueue<E> queue;
     private final AtomicInt64 unfinished = new AtomicInt64();
     private final Waiters joiners = new Waiters();
-    private volatile boolean stopped;
 
     /** Creates an unbounded queue. */
     public StdConcurrentQueue() {
@@ -83,13 +93,16 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
     }
 
     /**
-     * Waits until every element put has been marked done with {@link #taskDone()}, or the queue was stopped with
-     * {@link #shutdownNow()}.
+     * Waits until every element put has been marked done with {@link #taskDone()}, handed back by
+     * {@link #shutdownNow()} or removed out of turn. After a shutdown it still waits for the elements consumers took.
+     *
+     * <p>Memory consistency effects: actions of a thread before its {@link #taskDone()} call <i>happen-before</i>
+     * the return of a {@code join()} that the call released.
      *
      * @throws InterruptedException if interrupted while waiting
      */
     public void join() throws InterruptedException {
-        joiners.await(() -> unfinished.get() == 0 || stopped, 0, 0, false, 0L);
+        joiners.await(() -> unfinished.get() == 0, 0, 0, false, 0L);
     }
 
     /** @return the number of elements put and not yet marked done */
@@ -98,7 +111,11 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
     }
 
     private void undoTask() {
-        if (unfinished.decr() == 0) {
+        undoTasks(1);
+    }
+
+    private void undoTasks(int n) {
+        if (n > 0 && unfinished.fetchSub(n) == n) {
             joiners.signalAll();
         }
     }
@@ -200,6 +217,62 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
         return queue.isEmpty();
     }
 
+    /**
+     * Removes every element out of turn; they stop being tasks (unlike {@link #drainTo}, which takes them).
+     */
+    @Override
+    public void clear() {
+        undoTasks(queue.removeMatching(e -> true));
+    }
+
+    /**
+     * Removes every element that matches {@code filter} out of turn; they stop being tasks.
+     *
+     * @return true if this call removed an element
+     * @throws NullPointerException if {@code filter} is null
+     */
+    @Override
+    public boolean removeIf(Predicate<? super E> filter) {
+        int n = queue.removeMatching(Checks.requireNonNull(filter, "filter"));
+        undoTasks(n);
+        return n > 0;
+    }
+
+    /**
+     * Removes every element contained in {@code c} out of turn; they stop being tasks.
+     *
+     * @return true if this call removed an element
+     * @throws NullPointerException if {@code c} is null
+     */
+    @Override
+    public boolean removeAll(Collection<?> c) {
+        Checks.requireNonNull(c, "c");
+        return removeIf(c::contains);
+    }
+
+    /**
+     * Removes every element not contained in {@code c} out of turn; they stop being tasks.
+     *
+     * @return true if this call removed an element
+     * @throws NullPointerException if {@code c} is null
+     */
+    @Override
+    public boolean retainAll(Collection<?> c) {
+        Checks.requireNonNull(c, "c");
+        return removeIf(e -> !c.contains(e));
+    }
+
+    /**
+     * Returns a weakly consistent spliterator, as {@link ConcurrentQueue#spliterator()} does.
+     *
+     * @return a spliterator reporting ORDERED, NONNULL and CONCURRENT
+     */
+    @Override
+    public Spliterator<E> spliterator() {
+        return Spliterators.spliteratorUnknownSize(iterator(),
+                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.CONCURRENT);
+    }
+
     /** A weakly consistent iterator; {@code remove()} removes the element out of turn, ending its task. */
     @Override
     public Iterator<E> iterator() {
@@ -230,7 +303,8 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
     }
 
     /**
-     * See {@link ConcurrentQueue#shutdownNow()}; also releases every {@link #join()}.
+     * See {@link ConcurrentQueue#shutdownNow()}. The elements handed back stop being tasks; elements consumers took
+     * stay unfinished until {@link #taskDone()}, so {@link #join()} keeps waiting for them.
      *
      * @return the elements not taken; they are no longer unfinished tasks
      */
@@ -239,7 +313,7 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
     }
 
     /**
-     * See {@link ConcurrentQueue#poison(Throwable)}; also releases every {@link #join()}.
+     * See {@link ConcurrentQueue#poison(Throwable)}; tasks are discounted as by {@link #shutdownNow()}.
      *
      * @param cause why production stopped
      * @return the elements not taken
@@ -249,9 +323,7 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
     }
 
     private List<E> stop(List<E> rest) {
-        unfinished.fetchSub(rest.size());
-        stopped = true;
-        joiners.signalAll();
+        undoTasks(rest.size());
         return rest;
     }
 

@@ -7,13 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.AbstractCollection;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Spliterator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ConcurrentDictTest {
 
@@ -257,5 +267,156 @@ class ConcurrentDictTest {
         d.clear();
         assertTrue(d.isEmpty());
         assertEquals(Map.of(), d.snapshot());
+    }
+
+    /**
+     * One way to remove through a view: given the map and a test that the removal consults for each element it looks
+     * at (the test may update the map, as a racing writer would, before it answers).
+     */
+    @FunctionalInterface
+    interface ViewRemoval {
+        void remove(ConcurrentDict<String, Integer> d, Predicate<Object> test);
+    }
+
+    /** A collection whose contains(o) is {@code test}; its size makes AbstractSet.removeAll walk the view. */
+    private static Collection<Object> asCollection(Predicate<Object> test) {
+        return new AbstractCollection<>() {
+            @Override
+            public boolean contains(Object o) {
+                return test.test(o);
+            }
+
+            @Override
+            public Iterator<Object> iterator() {
+                throw new UnsupportedOperationException("only contains is used");
+            }
+
+            @Override
+            public int size() {
+                return Integer.MAX_VALUE;
+            }
+        };
+    }
+
+    private static void removeThroughIterator(Iterator<?> it, Predicate<Object> test) {
+        while (it.hasNext()) {
+            if (test.test(it.next())) {
+                it.remove();
+            }
+        }
+    }
+
+    static Stream<Arguments> viewRemovals() {
+        return Stream.of(
+                Arguments.of("values().removeIf", (ViewRemoval) (d, t) -> d.values().removeIf(t::test)),
+                Arguments.of("entrySet().removeIf", (ViewRemoval) (d, t) -> d.entrySet().removeIf(t::test)),
+                Arguments.of("keySet().removeIf", (ViewRemoval) (d, t) -> d.keySet().removeIf(t::test)),
+                Arguments.of("values().iterator().remove",
+                        (ViewRemoval) (d, t) -> removeThroughIterator(d.values().iterator(), t)),
+                Arguments.of("entrySet().iterator().remove",
+                        (ViewRemoval) (d, t) -> removeThroughIterator(d.entrySet().iterator(), t)),
+                Arguments.of("keySet().iterator().remove",
+                        (ViewRemoval) (d, t) -> removeThroughIterator(d.keySet().iterator(), t)),
+                Arguments.of("values().removeAll",
+                        (ViewRemoval) (d, t) -> d.values().removeAll(asCollection(t))),
+                Arguments.of("entrySet().removeAll",
+                        (ViewRemoval) (d, t) -> d.entrySet().removeAll(asCollection(t))),
+                Arguments.of("keySet().removeAll",
+                        (ViewRemoval) (d, t) -> d.keySet().removeAll(asCollection(t))),
+                Arguments.of("values().retainAll",
+                        (ViewRemoval) (d, t) -> d.values().retainAll(asCollection(t.negate()))),
+                Arguments.of("entrySet().retainAll",
+                        (ViewRemoval) (d, t) -> d.entrySet().retainAll(asCollection(t.negate()))),
+                Arguments.of("keySet().retainAll",
+                        (ViewRemoval) (d, t) -> d.keySet().retainAll(asCollection(t.negate()))),
+                Arguments.of("values().remove", (ViewRemoval) (d, t) -> d.values().remove(new Object() {
+                    @Override
+                    public boolean equals(Object o) {
+                        return t.test(o);
+                    }
+
+                    @Override
+                    public int hashCode() {
+                        return 0;
+                    }
+                })));
+    }
+
+    /** Whether {@code o}, an element of some view, stands for key k holding 0: the key itself, 0, or k=0. */
+    private static boolean isKHoldingZero(Object o) {
+        return o.equals("k") || o.equals(0) || o.equals(Map.entry("k", 0));
+    }
+
+    /**
+     * ConcurrentHashMap's behaviour for values().removeIf and entrySet().removeIf, required of every view removal
+     * here: the removal decided on the value it saw, so it removes the key only if the key still holds that value.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("viewRemovals")
+    void aViewRemovalSparesAKeyUpdatedAfterItWasTested(String name, ViewRemoval removal) {
+        ConcurrentDict<String, Integer> d = new ConcurrentDict<>(Map.of("k", 0, "other", 5));
+        removal.remove(d, o -> {
+            if (isKHoldingZero(o)) {
+                assertEquals(0, d.put("k", 1)); // a writer between the test and the removal
+                return true;
+            }
+            return false;
+        });
+        assertEquals(Map.of("k", 1, "other", 5), d, name + " removed a value it never saw");
+
+        ConcurrentDict<String, Integer> quiet = new ConcurrentDict<>(Map.of("k", 0, "other", 5));
+        removal.remove(quiet, ConcurrentDictTest::isKHoldingZero);
+        assertEquals(Map.of("other", 5), quiet, name + " must still remove an unchanged entry");
+    }
+
+    @Test
+    void valuesRemoveIfSparesAKeyThatAnotherThreadUpdatedWhileThePredicateRan() throws Exception {
+        ConcurrentDict<String, Integer> d = new ConcurrentDict<>(Map.of("k", 0));
+        assertFalse(d.values().removeIf(v -> {
+            if (v == 0) {
+                Thread writer = Thread.ofPlatform().start(() -> d.put("k", 1));
+                try {
+                    writer.join(); // the write certainly lands after the read and before the removal
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return v == 0;
+        }), "nothing was removed, so removeIf must say so");
+        assertEquals(Map.of("k", 1), d);
+    }
+
+    @Test
+    void entryIteratorRemoveAfterSetValueRemovesTheValueItSet() {
+        ConcurrentDict<String, Integer> d = new ConcurrentDict<>(Map.of("k", 0));
+        Iterator<Map.Entry<String, Integer>> it = d.entrySet().iterator();
+        Map.Entry<String, Integer> e = it.next();
+        assertEquals(0, e.setValue(7));
+        assertEquals(7, d.get("k"));
+        it.remove();
+        assertTrue(d.isEmpty(), "the caller last saw k=7, through its own setValue");
+        assertThrows(IllegalStateException.class, it::remove);
+    }
+
+    @Test
+    void viewSpliteratorsReportWhatConcurrentHashMapsViewsReport() {
+        Map<String, Integer> content = Map.of("a", 1, "b", 2, "c", 2);
+        ConcurrentDict<String, Integer> d = new ConcurrentDict<>(content);
+        ConcurrentHashMap<String, Integer> chm = new ConcurrentHashMap<>(content);
+        int concurrentNonNull = Spliterator.CONCURRENT | Spliterator.NONNULL;
+        int distinct = concurrentNonNull | Spliterator.DISTINCT;
+        assertEquals(distinct, d.keySet().spliterator().characteristics());
+        assertEquals(concurrentNonNull, d.values().spliterator().characteristics());
+        assertEquals(distinct, d.entrySet().spliterator().characteristics());
+        assertEquals(chm.keySet().spliterator().characteristics(), d.keySet().spliterator().characteristics());
+        assertEquals(chm.values().spliterator().characteristics(), d.values().spliterator().characteristics());
+        assertEquals(chm.entrySet().spliterator().characteristics(), d.entrySet().spliterator().characteristics());
+        assertEquals(content.keySet(), new HashSet<>(d.keySet().stream().toList()));
+        assertEquals(5, d.values().parallelStream().mapToInt(Integer::intValue).sum());
+        assertEquals(content.entrySet(), new HashSet<>(d.entrySet().stream().toList()));
+        List<String> keys = new ArrayList<>();
+        d.keySet().spliterator().forEachRemaining(keys::add);
+        assertEquals(content.keySet(), new HashSet<>(keys));
+        assertEquals(3, d.entrySet().stream().count());
     }
 }

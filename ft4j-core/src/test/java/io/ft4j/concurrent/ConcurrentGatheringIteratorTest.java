@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ft4j.testing.Eventually;
+import io.ft4j.testing.Race;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -182,6 +183,53 @@ class ConcurrentGatheringIteratorTest {
             assertEquals(k, it.next());
         }
         producer.join();
+    }
+
+    @Test
+    void theFirstFailureWinsAndALaterOneDoesNotReplaceIt() {
+        ConcurrentGatheringIterator<String> g = new ConcurrentGatheringIterator<>();
+        g.insert(0, "zero");
+        IllegalStateException first = new IllegalStateException("producer 1 crashed");
+        g.fail(first);
+        g.fail(new IllegalStateException("producer 2 crashed"));
+        assertThrows(IllegalArgumentException.class, () -> g.insert(-1, "rejected: fails the gather again"));
+        Iterator<String> it = g.iterator(1);
+        assertEquals("zero", it.next(), "keys inserted before the failure are still delivered");
+        assertSame(first, assertThrows(ConcurrentGatheringIterator.GatheringException.class, it::next).getCause());
+        assertSame(first, assertThrows(ConcurrentGatheringIterator.GatheringException.class, it::next).getCause(),
+                "the failure a consumer saw never changes");
+        assertThrows(NullPointerException.class, () -> g.fail(null));
+    }
+
+    /**
+     * Many producers fail at once, each with its own cause, while the consumer waits: the cause that wakes it is one
+     * of theirs, and every later wait sees that same cause. (ConcurrentGatheringIteratorLincheckTest forces the
+     * interleaving that a check-then-set loses; this checks the same on real threads.)
+     */
+    @Test
+    void concurrentFailuresAgreeOnOneCauseThatNeverChanges() throws Exception {
+        int producers = 4;
+        for (int round = 0; round < 200; round++) {
+            ConcurrentGatheringIterator<String> g = new ConcurrentGatheringIterator<>();
+            List<Throwable> causes = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                causes.add(new IllegalStateException("producer " + p + " crashed"));
+            }
+            AtomicReference<Throwable> woken = new AtomicReference<>();
+            Thread consumer = Thread.ofPlatform().start(() -> {
+                try {
+                    g.iterator(0, false).next();
+                } catch (ConcurrentGatheringIterator.GatheringException e) {
+                    woken.set(e.getCause());
+                }
+            });
+            awaitWaiting(consumer);
+            Race.race(producers, p -> g.fail(causes.get(p)));
+            consumer.join();
+            assertTrue(causes.contains(woken.get()), "the consumer got one of the producers' causes");
+            assertSame(woken.get(), assertThrows(ConcurrentGatheringIterator.GatheringException.class,
+                    () -> g.iterator(0, false).next()).getCause(), "round " + round);
+        }
     }
 
     /** Waits (without sleeping as synchronization) until {@code t} is parked in the gatherer. */

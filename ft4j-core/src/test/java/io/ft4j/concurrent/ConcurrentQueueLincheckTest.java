@@ -7,10 +7,9 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.junit.jupiter.api.Test;
 
 /**
- * Linearizability of ConcurrentQueue against a sequential FIFO queue, in model-checking and stress mode. A bounded
- * queue is not checked here on purpose: a place is counted from the producer's claim to the end of the consumer's
- * take, so an offer may find it full during a take in progress (documented; ConcurrentQueueTest covers the bound).
- * size() and remainingCapacity() are documented estimates for the same reason. {@link TinySegments} runs the same
+ * Linearizability of an unbounded ConcurrentQueue against a sequential FIFO queue, in model-checking and stress mode.
+ * Bounded queues, whose refused offers are linearizable only with no removal in progress, are checked in
+ * {@link BoundedQueueLincheckTest}. {@link TinySegments} runs the same
  * operations on two-slot segments, so that segment hand-overs happen under the checker. Iterations are bounded:
  * Lincheck's defaults take minutes.
  */
@@ -28,7 +27,7 @@ public class ConcurrentQueueLincheckTest extends Linearizability {
     @Operation public boolean remove(@Param(name = "e") int e) { return q.remove(e); }
     @Operation public boolean isEmpty() { return q.isEmpty(); }
 
-    /** The same operations on segments of two slots. */
+    /** The same operations on segments of two slots (run by the two tests below: Surefire skips nested classes). */
     public static class TinySegments extends ConcurrentQueueLincheckTest {
         @Override
         ConcurrentQueue<Integer> newQueue() {

@@ -19,7 +19,19 @@ public abstract class Linearizability {
 
     @org.junit.jupiter.api.Test
     public void stress() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(stressMode(), () -> getClass().getSimpleName()
+                + " is stressed on real threads elsewhere: " + stressedBy());
         stress(getClass());
+    }
+
+    /** @return whether {@link #stress()} runs Lincheck's stress mode on this class (default: yes) */
+    protected boolean stressMode() {
+        return true;
+    }
+
+    /** @return where a class whose {@link #stressMode()} is false is stressed on real threads instead */
+    protected String stressedBy() {
+        return "";
     }
 
     /**

@@ -69,6 +69,41 @@ public class QueueStress {
         }
     }
 
+    /**
+     * A reader racing a producer on an empty capacity-1 queue never makes the producer's offer fail: readers close a
+     * slot whose producer has not stored yet, which must cost the producer a retry, never its place. r1 = the offer's
+     * result (1 accepted), r2 = what peek saw (-1 nothing, else the element).
+     */
+    @JCStressTest
+    @Outcome(id = {"1, -1", "1, 1"}, expect = ACCEPTABLE, desc = "accepted; peek saw the queue before or after")
+    @Outcome(id = {"0, -1", "0, 1"}, expect = FORBIDDEN, desc = "a reader made an offer on an empty queue fail")
+    @State
+    public static class ReaderNeverRefusesAnOffer {
+        private final ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().capacity(1).build();
+        @Actor public void producer(II_Result r) { r.r1 = q.offer(1) ? 1 : 0; }
+        @Actor public void reader(II_Result r) { q.isEmpty(); q.contains(1); Integer e = q.peek(); r.r2 = e == null ? -1 : e; }
+    }
+
+    /**
+     * The same race after the queue's one place was used and given back (an offer and a poll), so that the reader
+     * meets the positions a consumer left behind: still the offer must succeed.
+     */
+    @JCStressTest
+    @Outcome(id = {"1, -1", "1, 2"}, expect = ACCEPTABLE, desc = "accepted; peek saw the queue before or after")
+    @Outcome(id = {"0, -1", "0, 2"}, expect = FORBIDDEN, desc = "a reader made an offer on an empty queue fail")
+    @State
+    public static class ReaderNeverRefusesAnOfferAfterAPoll {
+        private final ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().capacity(1).build();
+
+        public ReaderNeverRefusesAnOfferAfterAPoll() {
+            q.offer(1);
+            q.poll();
+        }
+
+        @Actor public void producer(II_Result r) { r.r1 = q.offer(2) ? 1 : 0; }
+        @Actor public void reader(II_Result r) { q.size(); Integer e = q.peek(); q.isEmpty(); r.r2 = e == null ? -1 : e; }
+    }
+
     /** The deque publishes through its monitor: an element taken from either end is seen complete. */
     @JCStressTest
     @Outcome(id = "-1", expect = ACCEPTABLE, desc = "not there yet")

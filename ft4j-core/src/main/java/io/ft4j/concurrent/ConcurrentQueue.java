@@ -87,8 +87,10 @@ import java.util.function.Predicate;
  *
  * Out-of-turn removal (remove(Object), Iterator.remove, a producer taking its element back at shutdown, peek and
  * remove(Object) closing a slot whose producer has not stored yet, so that no later element is seen ahead of it)
- * CASes REMOVED into the slot and counts a hole; the consumer that reaches it uncounts it. size() is (tail position -
- * head position - holes).
+ * CASes REMOVED into the slot and counts a hole; the consumer that reaches it uncounts it. Holes at the head are
+ * skipped at once by removers and readers (skipRemovedHead), so a queue whose elements are removed out of turn while
+ * no consumer polls stays small; a hole behind a live head element waits for the consumers. size() is (tail
+ * position - head position - holes).
  *
  * Linearization points. offer: the CAS that stores the element. poll that returns an element: its getAndAdd on the
  * dequeue index when the element was already stored, otherwise the producer's store; poll that returns null: the
@@ -151,6 +153,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     private static final VarHandle STATE;
     private static final VarHandle HOLES;
     private static final VarHandle NEXT;
+    private static final VarHandle DEAD;
 
     static {
         try {
@@ -160,6 +163,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
             STATE = l.findVarHandle(ConcurrentQueue.class, "state", int.class);
             HOLES = l.findVarHandle(ConcurrentQueue.class, "holes", long.class);
             NEXT = l.findVarHandle(Segment.class, "next", Segment.class);
+            DEAD = l.findVarHandle(Segment.class, "dead", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -270,6 +274,8 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         final Object[] items;
         final long[] idx = new long[COUNTERS];
         volatile Segment<E> next;
+        /** Slots of this segment removed out of turn (REMOVED); at the segment's length, it can be unlinked. */
+        volatile int dead;
 
         Segment(long id, int length) {
             this.id = id;
@@ -443,6 +449,9 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                 s.idx[ENQ] = 1L; // both published by the CAS below
                 if (NEXT.compareAndSet(t, null, s)) { // linearization point
                     TAIL.compareAndSet(this, t, s);
+                    if (t.dead == segmentLength) {
+                        unlinkDead(t); // emptied out of turn while it was the tail
+                    }
                     settle(s, 0, e);
                     return;
                 }
@@ -455,7 +464,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     /** After the store: take the element back if a shutdown came in between, otherwise wake a consumer. */
     private void settle(Segment<E> s, int i, E e) {
         if (state != RUNNING && SLOT.compareAndSet(s.items, i, e, REMOVED)) {
-            HOLES.getAndAdd(this, 1L);
+            holeMade(s);
             releaseRoom();
             checkAccepting(); // throws
         }
@@ -544,7 +553,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                 if (next == null) {
                     return null;
                 }
-                HEAD.compareAndSet(this, h, next);
+                advanceHead(h, next);
                 continue;
             }
             // The slot is read first: while elements wait, it holds one and the producers' index line (written by
@@ -581,6 +590,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         if (state == STOPPED) {
             return null;
         }
+        skipRemovedHead();
         for (Segment<E> s = head; s != null; s = s.next) {
             long i = s.deq();
             // The bound is read again at every step: an element stored behind slots that emptied meanwhile is the
@@ -598,6 +608,72 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         return null;
     }
 
+    /** Counts a slot of {@code s} just made REMOVED, and unlinks {@code s} once every one of its slots is. */
+    private void holeMade(Segment<E> s) {
+        HOLES.getAndAdd(this, 1L);
+        if ((int) DEAD.getAndAdd(s, 1) + 1 == segmentLength) {
+            unlinkDead(s);
+        }
+    }
+
+    /**
+     * Unlinks a segment whose slots were all removed out of turn, so that a queue whose head element stays while
+     * later ones are removed does not keep a chain of dead segments. The head segment is left to the consumers, and
+     * the tail to the producer that links its successor (which checks {@code dead} after linking, as the remover
+     * checks {@code next} after counting: one of them sees the other). The dead segment keeps its next link, so a
+     * reader or iterator standing on it walks on; two adjacent dead segments unlinked at once may leave one linked,
+     * which costs a segment of memory until the consumers pass it, nothing else.
+     */
+    private void unlinkDead(Segment<E> s) {
+        Segment<E> next = s.next;
+        if (next == null) {
+            return;
+        }
+        for (Segment<E> p = head; p != null && p != s; p = p.next) {
+            if (p.next == s) {
+                NEXT.compareAndSet(p, s, next);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Moves the head segment from {@code h} to {@code next}. Slots of segments unlinked between them were counted as
+     * holes and no consumer will claim them: the thread whose CAS moves the head uncounts them.
+     */
+    private void advanceHead(Segment<E> h, Segment<E> next) {
+        if (HEAD.compareAndSet(this, h, next)) {
+            long skipped = next.id - h.id - 1L;
+            if (skipped > 0L) {
+                HOLES.getAndAdd(this, -skipped * segmentLength);
+            }
+        }
+    }
+
+    /**
+     * Moves the consumers' position past removed slots at the head and the head segment past its end, so that slots
+     * removed out of turn do not pile up (in memory, and in every reader's walk) while no consumer polls. A CAS on
+     * the dequeue index from d to d + 1 claims slot d exactly as a consumer's getAndAdd would, so the hole is uncounted
+     * once: by this thread if its CAS wins, otherwise by the consumer that claimed the slot.
+     */
+    private void skipRemovedHead() {
+        for (;;) {
+            Segment<E> h = head;
+            long d = h.deq();
+            if (d >= segmentLength) {
+                Segment<E> next = h.next;
+                if (next == null) {
+                    return;
+                }
+                advanceHead(h, next);
+            } else if (SLOT.getVolatile(h.items, (int) d) != REMOVED) {
+                return;
+            } else if (COUNTER.compareAndSet(h.idx, DEQ, d, d + 1L)) {
+                HOLES.getAndAdd(this, -1L);
+            }
+        }
+    }
+
     /**
      * Reads a slot below the enqueue index; if its producer took it but has not stored yet, closes it (REMOVED), so
      * that the producer takes a later slot. A reader that skipped such a slot and went on to later elements would
@@ -607,7 +683,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         Object item = SLOT.getVolatile(s.items, i);
         if (item == null) {
             if (SLOT.compareAndSet(s.items, i, null, REMOVED)) {
-                HOLES.getAndAdd(this, 1L);
+                holeMade(s);
                 return REMOVED;
             }
             item = SLOT.getVolatile(s.items, i);
@@ -836,6 +912,15 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                 Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.CONCURRENT);
     }
 
+    /** @return how many segments are reachable from the head: for tests of memory held by removed slots */
+    int linkedSegments() {
+        int n = 0;
+        for (Segment<E> seg = head; seg != null; seg = seg.next) {
+            n++;
+        }
+        return n;
+    }
+
     /** Iterator.remove that says whether it removed (false: a consumer took the element first). */
     boolean removeReturned(Iterator<E> it) {
         return ((Itr) it).removeLast();
@@ -905,8 +990,9 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
             boolean removed = SLOT.compareAndSet(lastSeg.items, lastIndex, lastItem, REMOVED);
             lastItem = null;
             if (removed) {
-                HOLES.getAndAdd(ConcurrentQueue.this, 1L);
+                holeMade(lastSeg);
                 releaseRoom();
+                skipRemovedHead();
             }
             return removed;
         }

@@ -46,7 +46,7 @@ import java.util.function.Predicate;
  * The unfinished-task count is incremented before an element is stored and decremented again if the store is
  * refused, so a consumer can never call taskDone() for an element the count does not yet include: the count never
  * goes below the number of elements taken and not yet done. taskDone() decrements by CAS, refusing at zero; the
- * decrement to zero signals the join waiters (internal/wait), which test "count == 0 or stopped" after registering,
+ * decrement to zero signals the join waiters (internal/wait), which test "count == 0" after registering,
  * so no wake-up is lost. Linearization points: those of the ConcurrentQueue, and for taskDone the CAS.
  */
 public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements BlockingQueue<E> {

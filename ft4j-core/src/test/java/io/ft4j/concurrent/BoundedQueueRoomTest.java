@@ -163,6 +163,34 @@ class BoundedQueueRoomTest {
         }
     }
 
+    /**
+     * Elements removed out of turn while no consumer polls do not pile up: at the head they are skipped at once, and
+     * behind a head element that stays, segments whose slots were all removed are unlinked. 100,000 offer-and-remove
+     * pairs (about 400 segments' worth of slots) leave the queue holding a few segments.
+     */
+    @Test
+    void outOfTurnRemovalsWithoutConsumersKeepTheQueueSmall() {
+        ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().capacity(1).build();
+        for (int i = 0; i < 100_000; i++) {
+            assertTrue(q.offer(i));
+            assertTrue(q.remove(i));
+        }
+        assertTrue(q.linkedSegments() <= 2, "segments held: " + q.linkedSegments());
+        assertTrue(q.isEmpty());
+        ConcurrentQueue<Integer> stuck = ConcurrentQueue.<Integer>builder().capacity(4).build();
+        assertTrue(stuck.offer(-1)); // a head element no consumer takes
+        for (int i = 0; i < 100_000; i++) {
+            assertTrue(stuck.offer(i));
+            assertTrue(stuck.remove(i));
+        }
+        assertTrue(stuck.linkedSegments() <= 3, "segments held: " + stuck.linkedSegments());
+        assertEquals(1, stuck.size());
+        assertEquals(-1, stuck.poll());
+        assertTrue(stuck.isEmpty());
+        assertEquals(0, stuck.size());
+        assertEquals(4, stuck.remainingCapacity());
+    }
+
     /** A queue's spliterator and stream report what the Queue contract requires, in queue order. */
     @ParameterizedTest
     @MethodSource("kinds")

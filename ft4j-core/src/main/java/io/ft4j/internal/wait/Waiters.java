@@ -22,12 +22,15 @@ import java.util.function.BooleanSupplier;
  * its thread; a node whose waiter left (ready, timed out, interrupted) is cancelled by a CAS from the waiter's side
  * and skipped. A waiter that was signalled but leaves without using the signal (timeout, interrupt) passes it on,
  * so a signal is never swallowed. Wake order is last-in first-out: the most recent waiter has the warmest cache.
- * A cancelled node left under a live one is unlinked when a signal reaches it, so the stack holds at most a few
- * nodes per thread.
+ * Cancelled nodes on top of the stack are unlinked when their waiter leaves; one left under a live node stays until
+ * a signal or a later cancellation reaches it, so timed waiters that keep timing out under a long-lived waiter can
+ * leave a backlog (bounded by the number of timeouts between two signals).
  *
  * <p><b>Strategy.</b> The spin and yield budgets are the caller's: zero spins is a plain blocking wait
  * (park/unpark), a long spin is ft_utils' "lock-free" queue mode without its 50 ms sleeps. The condition is tested
- * once per spin or yield, then once per wake-up.
+ * once per spin or yield, then once per wake-up. The deadline and the interrupt flag are checked every 64 spins and
+ * before every yield. A yield costs a whole time slice when threads outnumber cores, so a timed wait with less than
+ * 1 ms left parks instead, and the first yield that took longer than 50 us ends the yield phase.
  */
 public final class Waiters {
     private static final int WAITING = 0;
@@ -46,6 +49,13 @@ public final class Waiters {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** The spin phase reads the clock and the interrupt flag once per this many spins (a power of two). */
+    private static final int CHECK_EVERY = 64;
+    /** A timed wait with less than this left parks rather than yields. */
+    private static final long YIELD_HORIZON_NANOS = 1_000_000L;
+    /** A yield that kept the thread off the CPU longer than this ends the yield phase. */
+    private static final long SLOW_YIELD_NANOS = 50_000L;
 
     private volatile Node head;
 
@@ -116,13 +126,29 @@ public final class Waiters {
             if (ready.getAsBoolean()) {
                 return true;
             }
+            if ((i & (CHECK_EVERY - 1)) == CHECK_EVERY - 1 && pastDeadlineOrInterrupted(timed, deadline)) {
+                return false;
+            }
             Thread.onSpinWait();
         }
         for (int i = 0; i < yields; i++) {
             if (ready.getAsBoolean()) {
                 return true;
             }
+            if (pastDeadlineOrInterrupted(timed, deadline)) {
+                return false;
+            }
+            // When threads outnumber cores a yield can give the core away for a whole time slice (milliseconds): a
+            // timed wait near its deadline parks instead (the timer wakes it on time), and once one yield proves
+            // slow, so does every waiter.
+            long before = System.nanoTime();
+            if (timed && deadline - before < YIELD_HORIZON_NANOS) {
+                break;
+            }
             Thread.yield();
+            if (System.nanoTime() - before > SLOW_YIELD_NANOS) {
+                break;
+            }
         }
         Thread me = Thread.currentThread();
         Node node = null;
@@ -152,6 +178,18 @@ public final class Waiters {
                 node = null; // consumed: the signaller popped it; the next round tests, then registers again
             }
         }
+    }
+
+    /**
+     * Between spins and yields: whether a timed wait is over, checked as often as the park phase checks it.
+     *
+     * @throws InterruptedException if the thread was interrupted (its flag is cleared)
+     */
+    private static boolean pastDeadlineOrInterrupted(boolean timed, long deadline) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return timed && deadline - System.nanoTime() <= 0L;
     }
 
     private Node push(Thread me) {

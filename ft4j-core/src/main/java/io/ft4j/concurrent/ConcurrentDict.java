@@ -38,8 +38,10 @@ import java.util.function.Predicate;
  * {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge}, {@code putIfAbsent} and the {@code replace} and
  * {@code remove} variants, is atomic; the functions they take run at most once (compute: exactly once), while the
  * key's bin is locked, so they must be short and must not update this map. An update of the same bin from inside
- * the function, or one that would have to move that bin, throws {@link IllegalStateException}; an update of another
- * key is not detected and can deadlock against a thread doing the reverse, as with ConcurrentHashMap.
+ * the function throws {@link IllegalStateException} and changes nothing. An update of another bin that makes the
+ * table grow takes effect and then throws {@link IllegalStateException} when the resize it started reaches the
+ * locked bin (the map stays consistent; a later update finishes the resize). An update of another key is otherwise
+ * not detected and can deadlock against a thread doing the reverse, as with ConcurrentHashMap.
  *
  * <p><b>Scaling.</b> ft_utils shards its dict into {@code scaling} independently locked parts. Here every bin is
  * its own lock, so even a small map has {@code 4 x scaling} (rounded up to a power of two) independent write locks

@@ -84,6 +84,8 @@ public final class ConcurrentGatheringIterator<V> {
     @SuppressWarnings("unused") // CAS through CONSUMER
     private volatile Thread consumer;
     private volatile long waitingFor = -1;
+    /** Keys below this were read by a clearing iterator and removed: inserting one again is a second insert. */
+    private volatile long clearedBelow;
     /** The first failure; set once, from null, through FAILURE. */
     private volatile Throwable failure;
 
@@ -98,7 +100,9 @@ public final class ConcurrentGatheringIterator<V> {
      * @throws NullPointerException if {@code value} is null (the gatherer is failed too: the consumer would wait for
      *     ever otherwise)
      * @throws IllegalArgumentException if {@code key} is negative (the gatherer is failed too)
-     * @throws IllegalStateException if {@code key} was inserted before (the first value stays)
+     * @throws IllegalStateException if {@code key} was inserted before (the first value stays), including a key a
+     *     clearing iterator read and removed before this call began; a second insert racing the read of the first may
+     *     go undetected, and its value is then never read
      */
     public void insert(long key, V value) {
         if (value == null || key < 0) {
@@ -108,7 +112,9 @@ public final class ConcurrentGatheringIterator<V> {
             fail(e);
             throw e;
         }
-        if (values.putIfAbsent(key, value) != null) {
+        // A clearing iterator raises clearedBelow before it removes a key it read: a key read and cleared before this
+        // call began is below it here, and one not yet cleared is still in the map.
+        if (key < clearedBelow || values.putIfAbsent(key, value) != null) {
             throw new IllegalStateException("key " + key + " was inserted twice; each key takes one value");
         }
         if (waiters.hasWaiters() && waitingFor == key) {
@@ -174,6 +180,7 @@ public final class ConcurrentGatheringIterator<V> {
                 }
                 V v = await(next);
                 if (clear) {
+                    clearedBelow = next + 1; // before the removal: see insert
                     values.remove(next);
                 }
                 next++;
@@ -201,6 +208,12 @@ public final class ConcurrentGatheringIterator<V> {
                 }
                 Throwable cause = failure;
                 if (cause != null) {
+                    // A key inserted before the failure was set is delivered: the producer's insert happens-before
+                    // its fail, so having read the failure, this lookup sees the key.
+                    v = values.get(key);
+                    if (v != null) {
+                        return v;
+                    }
                     throw new GatheringException("a producer failed before key " + key + " arrived", cause);
                 }
                 try {

@@ -318,7 +318,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public void put(E e) throws InterruptedException {
-        offerWaiting(e, false, 0L);
+        offerWaiting(e, false, 0L, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -332,22 +332,24 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         Checks.requireNonNull(unit, "unit");
-        return offerWaiting(e, true, Waiters.deadline(timeout, unit));
+        return offerWaiting(e, true, timeout, unit);
     }
 
-    private boolean offerWaiting(E e, boolean timed, long deadline) throws InterruptedException {
+    private boolean offerWaiting(E e, boolean timed, long timeout, TimeUnit unit) throws InterruptedException {
         Checks.requireNonNull(e, "e");
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        for (;;) {
-            if (offer(e)) {
-                return true;
-            }
+        if (offer(e)) {
+            return true; // the common case reads no clock
+        }
+        long deadline = timed ? Waiters.deadline(timeout, unit) : 0L;
+        do {
             if (!notFull.await(this::roomOrStopped, spins, yields, timed, deadline)) {
                 return false;
             }
-        }
+        } while (!offer(e));
+        return true;
     }
 
     private boolean roomOrStopped() {
@@ -494,7 +496,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public E take() throws InterruptedException {
-        return pollWaiting(false, 0L);
+        return pollWaiting(false, 0L, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -508,14 +510,15 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
         Checks.requireNonNull(unit, "unit");
-        return pollWaiting(true, Waiters.deadline(timeout, unit));
+        return pollWaiting(true, timeout, unit);
     }
 
-    private E pollWaiting(boolean timed, long deadline) throws InterruptedException {
+    private E pollWaiting(boolean timed, long timeout, TimeUnit unit) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        for (;;) {
+        long deadline = 0L;
+        for (boolean first = true; ; first = false) {
             E e = poll();
             if (e != null) {
                 return e;
@@ -527,6 +530,9 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                     return e;
                 }
                 throw new ShutDownException("queue is shut down and has no more elements", cause);
+            }
+            if (first && timed) {
+                deadline = Waiters.deadline(timeout, unit); // only now: the common case reads no clock
             }
             if (!notEmpty.await(this::elementOrStopped, spins, yields, timed, deadline)) {
                 return null;

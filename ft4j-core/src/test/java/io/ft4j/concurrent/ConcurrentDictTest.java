@@ -419,4 +419,37 @@ class ConcurrentDictTest {
         assertEquals(content.keySet(), new HashSet<>(keys));
         assertEquals(3, d.entrySet().stream().count());
     }
+
+    /**
+     * As documented: a put of another bin from inside compute that makes the table grow takes effect, then throws
+     * when the resize reaches the locked bin; the map stays consistent and a later update finishes the resize.
+     */
+    @Test
+    void aGrowingPutInsideComputeTakesEffectThenThrowsAndTheMapStaysConsistent() {
+        ConcurrentDict<Integer, Integer> m = new ConcurrentDict<>(1, 0);
+        m.put(0, 0);
+        int[] threwAt = {-1};
+        m.compute(0, (k, v) -> {
+            for (int key = 3; key < 10_000; key += 2) { // odd keys: never bin 0's
+                try {
+                    m.put(key, key);
+                } catch (IllegalStateException e) {
+                    threwAt[0] = key;
+                    return 1;
+                }
+            }
+            return 1;
+        });
+        assertTrue(threwAt[0] > 0, "a put that grows the table reaches the locked bin");
+        assertEquals(threwAt[0], m.get(threwAt[0]), "the put that threw took effect");
+        for (int key = 10_001; key < 12_001; key++) {
+            m.put(key, key);
+        }
+        assertEquals(1, m.get(0));
+        Map<Integer, Integer> copy = new HashMap<>(m);
+        assertEquals(copy.size(), m.size());
+        for (int key = 3; key <= threwAt[0]; key += 2) {
+            assertEquals(key, m.get(key), "key " + key);
+        }
+    }
 }

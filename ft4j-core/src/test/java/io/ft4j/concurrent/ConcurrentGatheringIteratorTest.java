@@ -236,4 +236,18 @@ class ConcurrentGatheringIteratorTest {
     private static void awaitWaiting(Thread t) {
         Eventually.inState(t, Thread.State.WAITING);
     }
+
+    /** A key read by a clearing iterator was inserted: inserting it again is refused, as before it was read. */
+    @Test
+    void aKeyReadAndClearedCannotBeInsertedAgain() {
+        ConcurrentGatheringIterator<String> g = new ConcurrentGatheringIterator<>();
+        Iterator<String> it = g.iterator(1);
+        g.insert(0, "first");
+        assertEquals("first", it.next());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.insert(0, "second"));
+        assertTrue(e.getMessage().contains("key 0"), e.getMessage());
+        assertFalse(g.isFailed(), "a refused duplicate does not fail the gather");
+        g.insert(1, "next");
+        assertEquals("next", it.next());
+    }
 }

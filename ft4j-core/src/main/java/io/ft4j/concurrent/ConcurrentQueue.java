@@ -552,15 +552,13 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     @SuppressWarnings("unchecked")
     private E dequeue() {
         for (;;) {
-            Segment<E> h = head;
+            Segment<E> h = liveHead();
+            if (h == null) {
+                return null;
+            }
             long d = h.deq();
             if (d >= segmentLength) {
-                Segment<E> next = h.next;
-                if (next == null) {
-                    return null;
-                }
-                advanceHead(h, next);
-                continue;
+                continue; // used up since liveHead looked
             }
             // The slot is read first: while elements wait, it holds one and the producers' index line (written by
             // every offer) is left alone. Only a slot that looks empty sends us to the index to tell "empty" from
@@ -663,20 +661,35 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
      * once: by this thread if its CAS wins, otherwise by the consumer that claimed the slot.
      */
     private void skipRemovedHead() {
-        for (;;) {
-            Segment<E> h = head;
+        for (Segment<E> h; (h = liveHead()) != null; ) {
             long d = h.deq();
-            if (d >= segmentLength) {
-                Segment<E> next = h.next;
-                if (next == null) {
+            if (d < segmentLength) {
+                if (SLOT.getVolatile(h.items, (int) d) != REMOVED) {
                     return;
                 }
-                advanceHead(h, next);
-            } else if (SLOT.getVolatile(h.items, (int) d) != REMOVED) {
-                return;
-            } else if (COUNTER.compareAndSet(h.idx, DEQ, d, d + 1L)) {
-                HOLES.getAndAdd(this, -1L);
+                if (COUNTER.compareAndSet(h.idx, DEQ, d, d + 1L)) {
+                    HOLES.getAndAdd(this, -1L);
+                }
             }
+        }
+    }
+
+    /**
+     * Returns the head segment, first moving the head past used-up segments (all slots claimed by consumers).
+     *
+     * @return a head segment with slots left to claim, or null if the head is used up and has no successor yet
+     */
+    private Segment<E> liveHead() {
+        for (;;) {
+            Segment<E> h = head;
+            if (h.deq() < segmentLength) {
+                return h;
+            }
+            Segment<E> next = h.next;
+            if (next == null) {
+                return null;
+            }
+            advanceHead(h, next);
         }
     }
 

@@ -96,7 +96,11 @@ public class BoundedQueueLincheckTest extends Linearizability {
     @Operation public boolean isEmpty() { return q.isEmpty(); }
     @Operation public boolean contains(@Param(name = "e") int e) { return q.contains(e); }
     @Operation public boolean sizeInBounds() { int s = q.size(); return s >= 0 && s <= capacity; }
-    @Operation public boolean remainingCapacityInBounds() { int r = q.remainingCapacity(); return r >= 0 && r <= capacity; }
+    @Operation
+    public boolean remainingCapacityInBounds() {
+        int r = q.remainingCapacity();
+        return r >= 0 && r <= capacity;
+    }
 
     /** Capacity 2 on segments of 256 slots (run by the test below: Surefire skips nested classes). */
     public static class CapacityTwo extends BoundedQueueLincheckTest {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ft4j.testing.Blocked;
+import io.ft4j.testing.Eventually;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -227,7 +228,7 @@ class BoundedQueueRoomTest {
         assertEquals(List.of(1), q.shutdownNow());
         assertEquals(1, q.unfinishedTasks());
         assertTrue(joiner.thread().isAlive(), "join() returned although task 0 is unfinished");
-        io.ft4j.testing.Eventually.until("join to stay parked", () -> joiner.thread().getState() == Thread.State.WAITING);
+        Eventually.until("join to stay parked", () -> joiner.thread().getState() == Thread.State.WAITING);
         q.taskDone();
         assertNull(joiner.outcome(), "join returns once task 0 is done");
         assertEquals(0, q.unfinishedTasks());

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -22,8 +20,8 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import io.ft4j.testing.Blocked;
+import io.ft4j.testing.Membership;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -295,21 +293,21 @@ class ConcurrentDequeTest {
     @Test
     void removeAllAndRetainAllRemoveExactlyTheOccurrencesTheyTested() {
         ConcurrentDeque<String> d = new ConcurrentDeque<>(List.of(OTHER, JOB));
-        assertTrue(d.removeAll(identityCollection(e -> {
+        assertTrue(d.removeAll(Membership.of(e -> {
             if (e == OTHER) {
                 d.addFirst(JOB); // not seen by removeAll: it must stay
             }
             return e == JOB;
-        })));
+        }, 1)));
         assertEquals(List.of("JOB", "OTHER"), identities(d));
 
         ConcurrentDeque<String> r = new ConcurrentDeque<>(List.of(OTHER, JOB));
-        assertTrue(r.retainAll(identityCollection(e -> {
+        assertTrue(r.retainAll(Membership.of(e -> {
             if (e == OTHER) {
                 r.addFirst(JOB); // not seen by retainAll: it must stay
             }
             return e != JOB;
-        })));
+        }, 1)));
         assertEquals(List.of("JOB", "OTHER"), identities(r));
 
         ConcurrentDeque<Integer> n = new ConcurrentDeque<>(List.of(1, 2, 3, 2, 1));
@@ -430,23 +428,4 @@ class ConcurrentDequeTest {
         }
     }
 
-    /** A collection whose contains(o) is {@code test}: lets a test act while removeAll or retainAll looks. */
-    private static Collection<Object> identityCollection(Predicate<Object> test) {
-        return new AbstractCollection<>() {
-            @Override
-            public boolean contains(Object o) {
-                return test.test(o);
-            }
-
-            @Override
-            public Iterator<Object> iterator() {
-                throw new UnsupportedOperationException("only contains is used");
-            }
-
-            @Override
-            public int size() {
-                return 1;
-            }
-        };
-    }
 }

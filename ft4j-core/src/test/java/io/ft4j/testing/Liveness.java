@@ -273,7 +273,8 @@ public final class Liveness {
                 // aim near what was accepted last, where elements still wait
                 long hi = Math.max(1, acceptedCount.get());
                 int producer = r.nextInt(c.producers());
-                int e = producer * c.perProducer() + (int) Math.min(c.perProducer() - 1, r.nextLong(hi) / c.producers());
+                int offset = (int) Math.min(c.perProducer() - 1, r.nextLong(hi) / c.producers());
+                int e = producer * c.perProducer() + offset;
                 Integer value = e;
                 boolean removed = r.nextBoolean() ? q.remove(value) : q.removeIf(value::equals);
                 if (removed) {

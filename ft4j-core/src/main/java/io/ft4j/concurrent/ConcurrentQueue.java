@@ -552,13 +552,13 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     @SuppressWarnings("unchecked")
     private E dequeue() {
         for (;;) {
-            Segment<E> h = liveHead();
-            if (h == null) {
-                return null;
-            }
+            Segment<E> h = head;
             long d = h.deq();
             if (d >= segmentLength) {
-                continue; // used up since liveHead looked
+                if (!moveHeadOn(h)) {
+                    return null;
+                }
+                continue;
             }
             // The slot is read first: while elements wait, it holds one and the producers' index line (written by
             // every offer) is left alone. Only a slot that looks empty sends us to the index to tell "empty" from
@@ -594,7 +594,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         if (state == STOPPED) {
             return null;
         }
-        skipRemovedHead();
+        boolean first = true;
         for (Segment<E> s = head; s != null; s = s.next) {
             long i = s.deq();
             // The bound is read again at every step: an element stored behind slots that emptied meanwhile is the
@@ -604,6 +604,10 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                 if (item != TAKEN && item != REMOVED) {
                     return (E) item; // linearization point
                 }
+                if (first && item == REMOVED) {
+                    skipRemovedHead(); // the head is a hole: move the consumers' position past it for later readers
+                }
+                first = false;
             }
             if (i < segmentLength) {
                 return null;
@@ -661,36 +665,33 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
      * once: by this thread if its CAS wins, otherwise by the consumer that claimed the slot.
      */
     private void skipRemovedHead() {
-        for (Segment<E> h; (h = liveHead()) != null; ) {
+        for (;;) {
+            Segment<E> h = head;
             long d = h.deq();
-            if (d < segmentLength) {
-                if (SLOT.getVolatile(h.items, (int) d) != REMOVED) {
+            if (d >= segmentLength) {
+                if (!moveHeadOn(h)) {
                     return;
                 }
-                if (COUNTER.compareAndSet(h.idx, DEQ, d, d + 1L)) {
-                    HOLES.getAndAdd(this, -1L);
-                }
+            } else if (SLOT.getVolatile(h.items, (int) d) != REMOVED) {
+                return;
+            } else if (COUNTER.compareAndSet(h.idx, DEQ, d, d + 1L)) {
+                HOLES.getAndAdd(this, -1L);
             }
         }
     }
 
     /**
-     * Returns the head segment, first moving the head past used-up segments (all slots claimed by consumers).
+     * The head segment {@code h} is used up (consumers claimed all its slots): moves the head to its successor.
      *
-     * @return a head segment with slots left to claim, or null if the head is used up and has no successor yet
+     * @return false if {@code h} has no successor yet
      */
-    private Segment<E> liveHead() {
-        for (;;) {
-            Segment<E> h = head;
-            if (h.deq() < segmentLength) {
-                return h;
-            }
-            Segment<E> next = h.next;
-            if (next == null) {
-                return null;
-            }
-            advanceHead(h, next);
+    private boolean moveHeadOn(Segment<E> h) {
+        Segment<E> next = h.next;
+        if (next == null) {
+            return false;
         }
+        advanceHead(h, next);
+        return true;
     }
 
     /**

@@ -109,11 +109,7 @@ class BoundedQueueRoomTest {
                 });
         for (int r = 0; r < removals.size(); r++) {
             BlockingQueue<String> q = kind.make.apply(1);
-            q.put("a");
-            Blocked producer = Blocked.start(() -> {
-                q.put("b");
-                return null;
-            });
+            Blocked producer = fullWithAProducerBlocked(q);
             removals.get(r).accept(q);
             assertEquals("b", q.poll(3, TimeUnit.SECONDS), "removal " + r + ": the blocked producer's element");
             assertNull(producer.outcome(), "removal " + r + ": put returned normally");
@@ -125,17 +121,22 @@ class BoundedQueueRoomTest {
         List<Consumer<BlockingQueue<String>>> bulk = List.of(BlockingQueue::clear, q -> q.drainTo(new ArrayList<>()));
         for (int r = 0; r < bulk.size(); r++) {
             BlockingQueue<String> q = kind.make.apply(1);
-            q.put("a");
-            Blocked producer = Blocked.start(() -> {
-                q.put("b");
-                return null;
-            });
+            Blocked producer = fullWithAProducerBlocked(q);
             bulk.get(r).accept(q);
             assertNull(producer.outcome(), "bulk removal " + r + ": the blocked put returned normally");
             assertFalse(q.contains("a"), "bulk removal " + r);
             assertTrue(q.size() <= 1, "bulk removal " + r + ": \"b\" is in the queue or was removed with \"a\"");
             assertEquals(1 - q.size(), q.remainingCapacity(), "bulk removal " + r);
         }
+    }
+
+    /** Puts "a" into an empty capacity-1 queue, then returns a producer blocked in put("b"). */
+    private static Blocked fullWithAProducerBlocked(BlockingQueue<String> q) throws InterruptedException {
+        q.put("a");
+        return Blocked.start(() -> {
+            q.put("b");
+            return null;
+        });
     }
 
     /** Places freed out of turn are free at once: fill, remove from the middle, refill, many times over. */

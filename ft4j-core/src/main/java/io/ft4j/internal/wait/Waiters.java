@@ -135,18 +135,21 @@ public final class Waiters {
             if (ready.getAsBoolean()) {
                 return true;
             }
-            if (pastDeadlineOrInterrupted(timed, deadline)) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long now = System.nanoTime();
+            if (timed && deadline - now <= 0L) {
                 return false;
             }
             // When threads outnumber cores a yield can give the core away for a whole time slice (milliseconds): a
-            // timed wait near its deadline parks instead (the timer wakes it on time), and once one yield proves
-            // slow, so does every waiter.
-            long before = System.nanoTime();
-            if (timed && deadline - before < YIELD_HORIZON_NANOS) {
+            // timed wait near its deadline parks instead (the timer wakes it on time), and after one slow yield this
+            // waiter stops yielding and parks.
+            if (timed && deadline - now < YIELD_HORIZON_NANOS) {
                 break;
             }
             Thread.yield();
-            if (System.nanoTime() - before > SLOW_YIELD_NANOS) {
+            if (System.nanoTime() - now > SLOW_YIELD_NANOS) {
                 break;
             }
         }
@@ -181,7 +184,7 @@ public final class Waiters {
     }
 
     /**
-     * Between spins and yields: whether a timed wait is over, checked as often as the park phase checks it.
+     * In the spin phase: whether a timed wait is over.
      *
      * @throws InterruptedException if the thread was interrupted (its flag is cleared)
      */

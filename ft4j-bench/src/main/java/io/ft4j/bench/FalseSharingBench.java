@@ -1,6 +1,6 @@
 package io.ft4j.bench;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost that padding removes: two threads, each incrementing <em>its own</em> counter. The anchor is two
  * adjacent {@code volatile long} fields of one object, incremented with {@code VarHandle.getAndAdd} (what
  * {@link java.util.concurrent.atomic.AtomicLong} does), so every increment steals the line from the other core; ft4j's
- * are two {@link AtomicInt64}s allocated back to back, whose padding keeps 128 bytes between the values. Nothing is
+ * are two {@link PaddedAtomicLong}s allocated back to back, whose padding keeps 128 bytes between the values. Nothing is
  * shared logically, so any gap between the two is false sharing. The forks run with
  * {@code -XX:ObjectAlignmentInBytes=64} so that the two anchor fields always share one line (with the default
  * 8-byte alignment they straddle a line boundary in one fork out of eight, and two separately allocated
@@ -57,22 +57,22 @@ public class FalseSharingBench {
         volatile long b;
     }
 
-    private AtomicInt64 paddedA;
-    private AtomicInt64 paddedB;
+    private PaddedAtomicLong paddedA;
+    private PaddedAtomicLong paddedB;
     private Neighbours unpadded;
 
     @Setup
     public void allocateNeighbours() {
-        paddedA = new AtomicInt64();
-        paddedB = new AtomicInt64();
+        paddedA = new PaddedAtomicLong();
+        paddedB = new PaddedAtomicLong();
         unpadded = new Neighbours();
     }
 
     @Benchmark @Group("ft4j_neighbours") @GroupThreads(1)
-    public long paddedA() { return paddedA.incr(); }
+    public long paddedA() { return paddedA.incrementAndGet(); }
 
     @Benchmark @Group("ft4j_neighbours") @GroupThreads(1)
-    public long paddedB() { return paddedB.incr(); }
+    public long paddedB() { return paddedB.incrementAndGet(); }
 
     @Benchmark @Group("anchor_neighbours") @GroupThreads(1)
     public long unpaddedA() { return (long) Neighbours.A.getAndAdd(unpadded, 1L) + 1L; }

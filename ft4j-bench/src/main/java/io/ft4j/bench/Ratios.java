@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * {@snippet lang="shell" :
  * java --sun-misc-unsafe-memory-access=allow -cp ft4j-bench/target/benchmarks.jar io.ft4j.bench.Ratios \
- *      AtomicInt64Bench -t 1,2,4 -f 3 [-wi 3] [-i 5] [-r 1 | -r 500ms] [-D name=value] [--json rows.json]
+ *      PaddedAtomicLongBench -t 1,2,4 -f 3 [-wi 3] [-i 5] [-r 1 | -r 500ms] [-D name=value] [--json rows.json]
  * }
  *
  * <p>{@code --json} also writes the rows as a JSON array, one object per pair (class, op, threads, both scores and

@@ -40,8 +40,8 @@ final class BenchCommand implements Callable<Integer> {
     record Area(String name, String title, String quick, String full) {}
 
     static final List<Area> AREAS = List.of(
-            new Area("atomics", "AtomicInt64 vs AtomicLong",
-                    "\\.AtomicInt64Bench\\.(ft4j|anchor)_(incr|fetchAdd)$", "\\.AtomicInt64Bench\\."),
+            new Area("atomics", "PaddedAtomicLong vs AtomicLong",
+                    "\\.PaddedAtomicLongBench\\.(ft4j|anchor)_(incrementAndGet|getAndAdd)$", "\\.PaddedAtomicLongBench\\."),
             new Area("dict", "ConcurrentDict vs ConcurrentHashMap",
                     "\\.ConcurrentDictBench\\.(ft4j|anchor)_getPut90$", "\\.ConcurrentDictBench\\."),
             new Area("queues", "ConcurrentQueue vs ArrayBlockingQueue",

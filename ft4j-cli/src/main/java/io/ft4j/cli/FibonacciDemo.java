@@ -1,6 +1,6 @@
 package io.ft4j.cli;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.concurrent.ConcurrentDict;
 import io.ft4j.concurrent.ConcurrentQueue;
 import io.ft4j.concurrent.ShutDownException;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * ft_utils' fibonacci example: {@code run-size} tasks, each the fast-doubling Fibonacci number of {@code nth + r}
  * (r random in [0, 2 x run-size), so numbers repeat and a shared memo pays), run by a pool of workers. Two ways, the
  * example's {@code threads} and {@code fast_threads} modes: an executor with a future per task and a synchronized
- * HashMap memo, against workers draining a ConcurrentQueue of tasks with a ConcurrentDict memo and AtomicInt64
+ * HashMap memo, against workers draining a ConcurrentQueue of tasks with a ConcurrentDict memo and PaddedAtomicLong
  * counters. Both must compute the same numbers; the report gives times and the cache rate, as ft_utils' does.
  */
 @Command(name = "fibonacci", mixinStandardHelpOptions = true,
@@ -103,7 +103,7 @@ final class FibonacciDemo implements Callable<Integer> {
         Outcome plain = time(() -> executorWithSynchronizedMap(tasks));
         Outcome fast = time(() -> queueWithConcurrentDict(tasks));
         report(out, "threads: executor, a future per task, synchronized HashMap memo", plain);
-        report(out, "fast_threads: ConcurrentQueue of tasks, ConcurrentDict memo, AtomicInt64 counters", fast);
+        report(out, "fast_threads: ConcurrentQueue of tasks, ConcurrentDict memo, PaddedAtomicLong counters", fast);
         if (plain.checksum() != fast.checksum()) {
             out.println("The two modes computed different numbers: this must never happen.");
             return 1;
@@ -174,9 +174,9 @@ final class FibonacciDemo implements Callable<Integer> {
         }
         queue.shutdown(); // every task is in: workers end at ShutDownException once it is drained
         ConcurrentDict<Integer, BigInteger> memo = new ConcurrentDict<>(workers);
-        AtomicInt64 cached = new AtomicInt64();
-        AtomicInt64 missed = new AtomicInt64();
-        AtomicInt64 remaining = new AtomicInt64(tasks.length);
+        PaddedAtomicLong cached = new PaddedAtomicLong();
+        PaddedAtomicLong missed = new PaddedAtomicLong();
+        PaddedAtomicLong remaining = new PaddedAtomicLong(tasks.length);
         BigInteger[] results = new BigInteger[tasks.length];
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
@@ -187,14 +187,14 @@ final class FibonacciDemo implements Callable<Integer> {
                         int n = tasks[i];
                         BigInteger f = memo.get(n);
                         if (f != null) {
-                            cached.incr();
+                            cached.incrementAndGet();
                         } else {
-                            missed.incr();
+                            missed.incrementAndGet();
                             f = fibonacci(n);
                             memo.put(n, f);
                         }
                         results[i] = f;
-                        remaining.decr();
+                        remaining.decrementAndGet();
                     }
                 } catch (ShutDownException drained) {
                     // every task taken

@@ -1,6 +1,6 @@
 package io.ft4j.cli;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.lock.IntervalLock;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -122,9 +122,9 @@ final class IntervalDemo implements Callable<Integer> {
     /** Runs all threads, with the lock held across each thread's loop and polled after each step, or without. */
     Outcome run(boolean locked, IntervalLock lock) throws InterruptedException {
         Shared shared = new Shared();
-        AtomicInt64 inside = new AtomicInt64();
-        AtomicInt64 peak = new AtomicInt64();
-        AtomicInt64 turns = new AtomicInt64();
+        PaddedAtomicLong inside = new PaddedAtomicLong();
+        PaddedAtomicLong peak = new PaddedAtomicLong();
+        PaddedAtomicLong turns = new PaddedAtomicLong();
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         List<Thread> workers = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
@@ -135,12 +135,12 @@ final class IntervalDemo implements Callable<Integer> {
                 }
                 try {
                     for (int i = 0; i < steps; i++) {
-                        long now = inside.incr();
+                        long now = inside.incrementAndGet();
                         peak.accumulateAndGet(now, Math::max);
                         step(shared);
-                        inside.decr();
+                        inside.decrementAndGet();
                         if (locked && lock.poll()) {
-                            turns.incr();
+                            turns.incrementAndGet();
                         }
                     }
                 } finally {

@@ -1,6 +1,6 @@
 package io.ft4j.cli;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.thread.Affinity;
 import io.ft4j.thread.CpuSet;
 import io.ft4j.thread.ThreadBuilder;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * ft_utils' merge-sort example: a parallel merge sort that sorts one half on a new thread while a thread budget
  * remains and the segment is above a threshold. The helper threads are restricted to the first {@code cpus} CPUs (the
  * calling thread keeps its own; where affinity is unsupported, --cpus is ignored). The budget and the peak are
- * AtomicInt64s; the result is checked, and timed against Arrays.sort and Arrays.parallelSort.
+ * PaddedAtomicLongs; the result is checked, and timed against Arrays.sort and Arrays.parallelSort.
  */
 @Command(name = "mergesort", mixinStandardHelpOptions = true,
         description = "ft_utils' parallel merge sort: a thread budget, CPU affinity, the peak thread count.")
@@ -43,8 +43,8 @@ final class MergeSortDemo implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final AtomicInt64 running = new AtomicInt64(1);
-    private final AtomicInt64 peak = new AtomicInt64(1);
+    private final PaddedAtomicLong running = new PaddedAtomicLong(1);
+    private final PaddedAtomicLong peak = new PaddedAtomicLong(1);
     private ThreadBuilder builder;
 
     @Override
@@ -119,7 +119,7 @@ final class MergeSortDemo implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
-                    running.decr();
+                    running.decrementAndGet();
                 }
             });
         } else {

@@ -1,6 +1,6 @@
 package io.ft4j.cli;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.lock.CriticalSection;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * after a barrier releases them together, and four ways to do the increment side by side.
  */
 @Command(name = "race", mixinStandardHelpOptions = true,
-        description = "Lost updates: naive vs lock vs AtomicInt64 vs critical section.")
+        description = "Lost updates: naive vs lock vs PaddedAtomicLong vs critical section.")
 final class RaceDemo implements Callable<Integer> {
 
     @Option(names = {"-r", "--rounds"}, defaultValue = "3", paramLabel = "N", description = "rounds to run (default: ${DEFAULT-VALUE})")
@@ -58,7 +58,7 @@ final class RaceDemo implements Callable<Integer> {
     enum Kind {
         NAIVE("naive: c.setCounted(c.getCounted() + 1)"),
         LOCK("lock: a ReentrantLock around it"),
-        ATOMIC("AtomicInt64.incr()"),
+        ATOMIC("PaddedAtomicLong.incrementAndGet()"),
         CRITICAL_SECTION("CriticalSection.run(c, ...)");
 
         final String label;
@@ -114,7 +114,7 @@ final class RaceDemo implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nnaive counter lost updates in %d of %d rounds (worst: %,d of %,d lost).%n",
                 naiveLossRounds, rounds, worstLoss, expected);
         out.println(safeExact
-                ? "lock, AtomicInt64 and critical section were exact in every round."
+                ? "lock, PaddedAtomicLong and critical section were exact in every round."
                 : "A SAFE COUNTER LOST UPDATES: this is a bug in ft4j, please report it.");
         return safeExact ? 0 : 1;
     }
@@ -129,7 +129,7 @@ final class RaceDemo implements Callable<Integer> {
     /** Runs one counter: {@code threads} threads, each incrementing {@code increments} times after a barrier. */
     static Outcome runOnce(Kind kind, int threads, int increments) throws InterruptedException {
         Counter counter = new Counter();
-        AtomicInt64 atomic = new AtomicInt64();
+        PaddedAtomicLong atomic = new PaddedAtomicLong();
         ReentrantLock lock = new ReentrantLock();
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         List<Thread> workers = new ArrayList<>(threads);
@@ -154,7 +154,7 @@ final class RaceDemo implements Callable<Integer> {
                     }
                     case ATOMIC -> {
                         for (int i = 0; i < increments; i++) {
-                            atomic.incr();
+                            atomic.incrementAndGet();
                         }
                     }
                     case CRITICAL_SECTION -> {

@@ -1,6 +1,6 @@
 package io.ft4j.cli;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +16,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * ft_utils' TSP example: an exhaustive depth-first search for the shortest round trip, split among threads by the
- * second city, pruning any path already longer than the best known. The best cost is shared: once as an AtomicInt64
+ * second city, pruning any path already longer than the best known. The best cost is shared: once as an PaddedAtomicLong
  * lowered by CAS, once behind a lock with ft_utils' double-checked update. Each answer is re-checked by a
  * single-threaded search.
  */
 @Command(name = "tsp", mixinStandardHelpOptions = true,
-        description = "ft_utils' TSP: a shared best cost, AtomicInt64 CAS vs a double-checked lock.")
+        description = "ft_utils' TSP: a shared best cost, PaddedAtomicLong CAS vs a double-checked lock.")
 final class TspDemo implements Callable<Integer> {
     @Option(names = "--cities", defaultValue = "12", paramLabel = "N",
             description = "cities (default: ${DEFAULT-VALUE})")
@@ -46,7 +46,7 @@ final class TspDemo implements Callable<Integer> {
     }
 
     static final class AtomicBest implements Best {
-        private final AtomicInt64 best = new AtomicInt64(Long.MAX_VALUE);
+        private final PaddedAtomicLong best = new PaddedAtomicLong(Long.MAX_VALUE);
 
         @Override
         public long get() {
@@ -112,7 +112,7 @@ final class TspDemo implements Callable<Integer> {
             double tl = (System.nanoTime() - t0) / 1e9;
             atomicTotal += ta;
             lockedTotal += tl;
-            out.printf(Locale.ROOT, "Test %d: AtomicInt64 %.4f seconds, cost: %d | lock %.4f seconds, cost: %d%n",
+            out.printf(Locale.ROOT, "Test %d: PaddedAtomicLong %.4f seconds, cost: %d | lock %.4f seconds, cost: %d%n",
                     run, ta, atomic, tl, locked);
             if (atomic != locked) {
                 out.println("The two searches disagree: this must never happen.");
@@ -122,7 +122,7 @@ final class TspDemo implements Callable<Integer> {
         }
         long check = search(d, new LockedBest(), 1, 1);
         out.printf("Double Check = %d (one thread, the last map): %s%n", check, check == last ? "agrees" : "DIFFERS");
-        out.printf(Locale.ROOT, "Total: AtomicInt64 %.4f s, lock %.4f s%n", atomicTotal, lockedTotal);
+        out.printf(Locale.ROOT, "Total: PaddedAtomicLong %.4f s, lock %.4f s%n", atomicTotal, lockedTotal);
         return check == last ? 0 : 1;
     }
 

@@ -98,13 +98,13 @@ class Ft4jTest {
         Path json = dir.resolve("rows.json");
         java.nio.file.Files.writeString(json, """
                 [
-                  {"bench": "AtomicInt64Bench", "op": "incr", "threads": 1, "score": 150.0, "error": 3.0,
+                  {"bench": "PaddedAtomicLongBench", "op": "incrementAndGet", "threads": 1, "score": 150.0, "error": 3.0,
                    "unit": "ops/us", "anchor": "anchor_incr", "anchorScore": 100.0, "anchorError": 2.0,
                    "ratio": 1.5, "ratioError": 0.05},
-                  {"bench": "AtomicInt64Bench", "op": "incr", "threads": 2, "score": 90.0, "error": 9.0,
+                  {"bench": "PaddedAtomicLongBench", "op": "incrementAndGet", "threads": 2, "score": 90.0, "error": 9.0,
                    "unit": "ops/us", "anchor": "anchor_incr", "anchorScore": 100.0, "anchorError": 5.0,
                    "ratio": 0.9, "ratioError": 0.1},
-                  {"bench": "AtomicInt64Bench", "op": "incr", "threads": 4, "score": 80.0, "error": null,
+                  {"bench": "PaddedAtomicLongBench", "op": "incrementAndGet", "threads": 4, "score": 80.0, "error": null,
                    "unit": "ops/us", "anchor": "anchor_incr", "anchorScore": 100.0, "anchorError": null,
                    "ratio": 0.8, "ratioError": null},
                   {"bench": "ThreadControlBench", "op": "getNice", "threads": 1, "score": 5.0, "error": 0.1,
@@ -114,11 +114,11 @@ class Ft4jTest {
                 """);
         var rows = BenchCommand.readRows(json);
         String table = BenchCommand.table(rows);
-        assertTrue(table.contains("AtomicInt64Bench.incr") && table.contains("1.50   ± 0.05")
+        assertTrue(table.contains("PaddedAtomicLongBench.incrementAndGet") && table.contains("1.50   ± 0.05")
                 && table.contains("0.90   ± 0.10") && table.contains("0.80      ± ?") && table.contains("(none)"), table);
         String svg = BenchCommand.chart(BenchCommand.AREAS.get(0), rows);
         assertEquals(2, svg.split("<polyline").length - 1, "the anchored workload and the parity line");
-        assertTrue(svg.contains("incr vs anchor_incr"), svg);
+        assertTrue(svg.contains("incrementAndGet vs anchor_incr"), svg);
     }
 
     /** A real run of the smallest area through the benchmarks jar, where the build has made it (mvn verify does). */
@@ -127,11 +127,11 @@ class Ft4jTest {
         Path jar = Path.of("../ft4j-bench/target/benchmarks.jar");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(jar),
                 "the benchmarks jar is built by the ft4j-bench module, before this one");
-        assertEquals(0, run("bench", "--quick", "--area", "atomics,locks", "--bench", "incr|Interval", "--threads", "1",
+        assertEquals(0, run("bench", "--quick", "--area", "atomics,locks", "--bench", "incrementAndGet|Interval", "--threads", "1",
                 "--jar", jar.toString(), "--out", dir.toString()), err.toString());
         String text = out.toString();
-        assertTrue(text.contains("atomics: AtomicInt64 vs AtomicLong"), text);
-        assertTrue(text.contains("AtomicInt64Bench.incr") && !text.contains("AtomicInt64Bench.fetchAdd"), text);
+        assertTrue(text.contains("atomics: PaddedAtomicLong vs AtomicLong"), text);
+        assertTrue(text.contains("PaddedAtomicLongBench.incrementAndGet") && !text.contains("PaddedAtomicLongBench.getAndAdd"), text);
         assertTrue(text.contains("LockBench.uncontendedInterval") && !text.contains("LockBench.rw95"), text);
         assertTrue(err.toString().contains("100%"), "the progress bar reached the end: " + err);
         String results = java.nio.file.Files.readString(dir.resolve("results.json"));

@@ -16,8 +16,8 @@ import java.lang.invoke.VarHandle;
  * are {@code byte} fields so that they leave no gap for a subclass field to be packed into, which the JDK 15+ field
  * layout would otherwise do. {@code PaddedCellLayoutTest} checks the offsets with JOL.
  *
- * <p><b>One core for every atomic.</b> The long slot serves {@code AtomicInt64} and {@code AtomicFlag}, the
- * reference slot {@code AtomicReference}; each uses one and leaves the other at its default. The unused slot costs
+ * <p><b>One core for every atomic.</b> The long slot serves {@code PaddedAtomicLong} and {@code PaddedAtomicBoolean}, the
+ * reference slot {@code PaddedAtomicReference}; each uses one and leaves the other at its default. The unused slot costs
  * 4 to 8 bytes out of about 280, and in exchange the padding is written once. The classes are package-private: a public
  * superclass in an unexported package would leak into the exported API (javac's {@code -Xlint:exports}).
  */

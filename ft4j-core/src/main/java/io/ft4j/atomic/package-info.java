@@ -1,9 +1,9 @@
 /**
- * Atomic variables: {@link io.ft4j.atomic.AtomicInt64}, {@link io.ft4j.atomic.AtomicReference} and
- * {@link io.ft4j.atomic.AtomicFlag}, each padded against false sharing.
+ * Atomic variables: {@link io.ft4j.atomic.PaddedAtomicLong}, {@link io.ft4j.atomic.PaddedAtomicReference} and
+ * {@link io.ft4j.atomic.PaddedAtomicBoolean}, each padded against false sharing.
  *
  * <h2 id="MemoryVisibility">Memory effects</h2>
- * Methods without a mode in their name ({@code get}, {@code set}, {@code incr}, {@code fetchAdd}, {@code exchange},
+ * Methods without a mode in their name ({@code get}, {@code set}, {@code incrementAndGet}, {@code getAndAdd}, {@code getAndSet},
  * {@code compareAndSet}, ...) are <em>volatile</em>: together they form one total order that every thread agrees on,
  * and a volatile write happens-before every volatile read that sees it.
  *

@@ -1,6 +1,6 @@
 package io.ft4j.concurrent;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.internal.util.Checks;
 import io.ft4j.internal.wait.Waiters;
 import java.util.AbstractQueue;
@@ -51,7 +51,7 @@ import java.util.function.Predicate;
  */
 public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements BlockingQueue<E> {
     private final ConcurrentQueue<E> queue;
-    private final AtomicInt64 unfinished = new AtomicInt64();
+    private final PaddedAtomicLong unfinished = new PaddedAtomicLong();
     private final Waiters joiners = new Waiters();
 
     /** Creates an unbounded queue. */
@@ -115,14 +115,14 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
     }
 
     private void undoTasks(int n) {
-        if (n > 0 && unfinished.fetchSub(n) == n) {
+        if (n > 0 && unfinished.getAndAdd(-n) == n) {
             joiners.signalAll();
         }
     }
 
     @Override
     public boolean offer(E e) {
-        unfinished.incr();
+        unfinished.incrementAndGet();
         boolean ok = false;
         try {
             ok = queue.offer(e);
@@ -136,7 +136,7 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
 
     @Override
     public void put(E e) throws InterruptedException {
-        unfinished.incr();
+        unfinished.incrementAndGet();
         boolean ok = false;
         try {
             queue.put(e);
@@ -150,7 +150,7 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
 
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-        unfinished.incr();
+        unfinished.incrementAndGet();
         boolean ok = false;
         try {
             ok = queue.offer(e, timeout, unit);

@@ -1,6 +1,6 @@
 package io.ft4j.thread;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.internal.util.Checks;
 import java.util.concurrent.ThreadFactory;
 
@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadFactory;
  * as the OS does (affinity and policy are inherited by new threads; so is the nice value).
  */
 public final class ThreadBuilder implements ThreadFactory {
-    private final AtomicInt64 counter = new AtomicInt64();
+    private final PaddedAtomicLong counter = new PaddedAtomicLong();
     private String prefix = "ft4j";
     private boolean daemon;
     private CpuSet cpus;
@@ -106,7 +106,7 @@ public final class ThreadBuilder implements ThreadFactory {
             throw new UnsupportedOperationException("CPU sets, nice values and policies need Linux; "
                     + "check Affinity.isSupported() first");
         }
-        return new ControlledThread(config, task, prefix + "-" + (counter.incr() - 1));
+        return new ControlledThread(config, task, prefix + "-" + (counter.incrementAndGet() - 1));
     }
 
     /**

@@ -33,7 +33,7 @@ class PaddedCellLayoutTest {
 
     @Test
     void everyAtomicHasItsSlotsAloneOnTheirCacheLines() {
-        for (Class<?> c : new Class<?>[] {AtomicInt64.class, AtomicReference.class, AtomicFlag.class}) {
+        for (Class<?> c : new Class<?>[] {PaddedAtomicLong.class, PaddedAtomicReference.class, PaddedAtomicBoolean.class}) {
             ClassLayout layout = ClassLayout.parseClass(c);
             long size = layout.instanceSize();
             for (FieldLayout f : layout.fields()) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.testing.Race;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,8 +22,8 @@ class BatchExecutorTest {
 
     @Test
     void singleThreadGetsTheSourceSequenceInOrder() {
-        AtomicInt64 source = new AtomicInt64();
-        BatchExecutor<Long> b = new BatchExecutor<>(source::incr, 8);
+        PaddedAtomicLong source = new PaddedAtomicLong();
+        BatchExecutor<Long> b = new BatchExecutor<>(source::incrementAndGet, 8);
         for (long i = 1; i <= 100; i++) {
             assertEquals(i, b.load());
         }
@@ -34,8 +34,8 @@ class BatchExecutorTest {
     @Test
     void everyResultIsLoadedExactlyOnce() throws Exception {
         for (int size : new int[] {1, 8, 1000}) {
-            AtomicInt64 source = new AtomicInt64();
-            BatchExecutor<Long> b = new BatchExecutor<>(source::incr, size);
+            PaddedAtomicLong source = new PaddedAtomicLong();
+            BatchExecutor<Long> b = new BatchExecutor<>(source::incrementAndGet, size);
             int threads = 8;
             int perThread = 100_000;
             long[][] got = new long[threads][perThread];
@@ -82,10 +82,10 @@ class BatchExecutorTest {
 
     @Test
     void aSourceFailureGoesToItsCallerThenEveryLaterLoadFailsAfterTheProducedResultsAreHandedOut() {
-        AtomicInt64 calls = new AtomicInt64();
+        PaddedAtomicLong calls = new PaddedAtomicLong();
         RuntimeException boom = new RuntimeException("source broke");
         BatchExecutor<Long> b = new BatchExecutor<>(() -> {
-            long n = calls.incr();
+            long n = calls.incrementAndGet();
             if (n == 7) {
                 throw boom;
             }
@@ -121,9 +121,9 @@ class BatchExecutorTest {
 
     @Test
     void concurrentFailureStillHandsOutEveryProducedResultOnce() throws Exception {
-        AtomicInt64 calls = new AtomicInt64();
+        PaddedAtomicLong calls = new PaddedAtomicLong();
         BatchExecutor<Long> b = new BatchExecutor<>(() -> {
-            long n = calls.incr();
+            long n = calls.incrementAndGet();
             if (n == 50_001) {
                 throw new IllegalStateException("boom");
             }

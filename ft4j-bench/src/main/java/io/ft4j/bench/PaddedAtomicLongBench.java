@@ -1,6 +1,6 @@
 package io.ft4j.bench;
 
-import io.ft4j.atomic.AtomicInt64;
+import io.ft4j.atomic.PaddedAtomicLong;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -16,13 +16,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * AtomicInt64 against its anchor, {@link AtomicLong}, on one shared counter: every thread hits the same cache line,
+ * PaddedAtomicLong against its anchor, {@link AtomicLong}, on one shared counter: every thread hits the same cache line,
  * which is the case an atomic counter exists for. Methods come in pairs named {@code ft4j_<op>} and
  * {@code anchor…_<op>}; {@link Ratios} runs them at several thread counts and prints ft4j / anchor.
  *
  * <ul>
- *   <li>incr, fetchAdd: LOCK XADD on both sides.</li>
- *   <li>fetchOr: AtomicLong has no bitwise operation, so two anchors: {@code getAndAccumulate(m, (a, b) -> a | b)}
+ *   <li>incrementAndGet, getAndAdd: LOCK XADD on both sides.</li>
+ *   <li>getAndBitwiseOr: AtomicLong has no bitwise operation, so two anchors: {@code getAndAccumulate(m, (a, b) -> a | b)}
  *       and a bare {@code VarHandle.getAndBitwiseOr} on a volatile field.</li>
  *   <li>mul, floorDiv: CAS loops. ft4j backs off after a failed CAS; the anchor is
  *       {@code getAndAccumulate} with the same function. floorDiv divides by -1 so the value never collapses to 0.</li>
@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * {@snippet lang="shell" :
  * java --sun-misc-unsafe-memory-access=allow -cp ft4j-bench/target/benchmarks.jar io.ft4j.bench.Ratios \
- *      AtomicInt64Bench -t 1,2,4 -f 3
+ *      PaddedAtomicLongBench -t 1,2,4 -f 3
  * }
  */
 @State(Scope.Benchmark)
@@ -39,34 +39,34 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 3, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
-public class AtomicInt64Bench {
+public class PaddedAtomicLongBench {
     private static final VarHandle BARE;
 
     static {
         try {
-            BARE = MethodHandles.lookup().findVarHandle(AtomicInt64Bench.class, "bare", long.class);
+            BARE = MethodHandles.lookup().findVarHandle(PaddedAtomicLongBench.class, "bare", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final AtomicInt64 ft4j = new AtomicInt64(1);
+    private final PaddedAtomicLong ft4j = new PaddedAtomicLong(1);
     private final AtomicLong anchor = new AtomicLong(1);
     private volatile long bare = 1;
 
-    @Benchmark public long ft4j_incr() { return ft4j.incr(); }
-    @Benchmark public long anchor_incr() { return anchor.incrementAndGet(); }
+    @Benchmark public long ft4j_incrementAndGet() { return ft4j.incrementAndGet(); }
+    @Benchmark public long anchor_incrementAndGet() { return anchor.incrementAndGet(); }
 
-    @Benchmark public long ft4j_fetchAdd() { return ft4j.fetchAdd(5); }
-    @Benchmark public long anchor_fetchAdd() { return anchor.getAndAdd(5); }
+    @Benchmark public long ft4j_getAndAdd() { return ft4j.getAndAdd(5); }
+    @Benchmark public long anchor_getAndAdd() { return anchor.getAndAdd(5); }
 
-    @Benchmark public long ft4j_fetchOr() { return ft4j.fetchOr(0x10); }
-    @Benchmark public long anchor_fetchOr() { return anchor.getAndAccumulate(0x10, (a, b) -> a | b); }
-    @Benchmark public long anchorVarHandle_fetchOr() { return (long) BARE.getAndBitwiseOr(this, 0x10L); }
+    @Benchmark public long ft4j_getAndBitwiseOr() { return ft4j.getAndBitwiseOr(0x10); }
+    @Benchmark public long anchor_getAndBitwiseOr() { return anchor.getAndAccumulate(0x10, (a, b) -> a | b); }
+    @Benchmark public long anchorVarHandle_getAndBitwiseOr() { return (long) BARE.getAndBitwiseOr(this, 0x10L); }
 
-    @Benchmark public long ft4j_mul() { return ft4j.fetchMul(3); }
+    @Benchmark public long ft4j_mul() { return ft4j.getAndMultiply(3); }
     @Benchmark public long anchor_mul() { return anchor.getAndAccumulate(3, (a, b) -> a * b); }
 
-    @Benchmark public long ft4j_floorDiv() { return ft4j.fetchFloorDiv(-1); }
+    @Benchmark public long ft4j_floorDiv() { return ft4j.getAndFloorDiv(-1); }
     @Benchmark public long anchor_floorDiv() { return anchor.getAndAccumulate(-1, Math::floorDiv); }
 }

@@ -3,7 +3,7 @@ package io.ft4j.jcstress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.ft4j.atomic.AtomicReference;
+import io.ft4j.atomic.PaddedAtomicReference;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -12,8 +12,8 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.I_Result;
 
-/** AtomicReference's claims under jcstress: exchange and CAS lose nothing, and a released reference publishes. */
-public class AtomicReferenceStress {
+/** PaddedAtomicReference's claims under jcstress: getAndSet and CAS lose nothing, and a released reference publishes. */
+public class PaddedAtomicReferenceStress {
     /** A mutable box, so that publication has something to get wrong. */
     static final class Box {
         int x;
@@ -26,14 +26,14 @@ public class AtomicReferenceStress {
     private static int id(Box b) { return b == null ? 0 : b.x; }
 
     @JCStressTest
-    @Outcome(id = "0, 1, 2", expect = ACCEPTABLE, desc = "exchange(ONE), then exchange(TWO)")
-    @Outcome(id = "2, 0, 1", expect = ACCEPTABLE, desc = "exchange(TWO), then exchange(ONE)")
+    @Outcome(id = "0, 1, 2", expect = ACCEPTABLE, desc = "getAndSet(ONE), then getAndSet(TWO)")
+    @Outcome(id = "2, 0, 1", expect = ACCEPTABLE, desc = "getAndSet(TWO), then getAndSet(ONE)")
     @Outcome(expect = FORBIDDEN, desc = "a reference was lost")
     @State
-    public static class ExchangeVsExchange {
-        private final AtomicReference<Box> ref = new AtomicReference<>();
-        @Actor public void actor1(III_Result r) { r.r1 = id(ref.exchange(ONE)); }
-        @Actor public void actor2(III_Result r) { r.r2 = id(ref.exchange(TWO)); }
+    public static class GetAndSetVsGetAndSet {
+        private final PaddedAtomicReference<Box> ref = new PaddedAtomicReference<>();
+        @Actor public void actor1(III_Result r) { r.r1 = id(ref.getAndSet(ONE)); }
+        @Actor public void actor2(III_Result r) { r.r2 = id(ref.getAndSet(TWO)); }
         @Arbiter public void arbiter(III_Result r) { r.r3 = id(ref.get()); }
     }
 
@@ -43,7 +43,7 @@ public class AtomicReferenceStress {
     @Outcome(expect = FORBIDDEN, desc = "an update was lost")
     @State
     public static class CompareAndSetVsUpdate {
-        private final AtomicReference<Box> ref = new AtomicReference<>();
+        private final PaddedAtomicReference<Box> ref = new PaddedAtomicReference<>();
         @Actor public void actor1(III_Result r) { r.r1 = ref.compareAndSet(null, ONE) ? 1 : 0; }
         @Actor public void actor2(III_Result r) { r.r2 = id(ref.updateAndGet(b -> new Box(10 + id(b)))); }
         @Arbiter public void arbiter(III_Result r) { r.r3 = id(ref.get()); }
@@ -56,7 +56,7 @@ public class AtomicReferenceStress {
     @Outcome(id = "0", expect = FORBIDDEN, desc = "published but the contents were not visible")
     @State
     public static class ReleasePublishesTheObject {
-        private final AtomicReference<Box> ref = new AtomicReference<>();
+        private final PaddedAtomicReference<Box> ref = new PaddedAtomicReference<>();
         @Actor public void writer() { Box b = new Box(0); b.x = 42; ref.setRelease(b); }
         @Actor public void reader(I_Result r) { Box b = ref.getAcquire(); r.r1 = b == null ? -1 : b.x; }
     }

@@ -15,13 +15,13 @@ import io.ft4j.testing.Race;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-class AtomicReferenceTest {
+class PaddedAtomicReferenceTest {
 
     @Test
     void holdsNullByDefaultAndAnyReferenceInEveryMode() {
-        assertNull(new AtomicReference<String>().get());
+        assertNull(new PaddedAtomicReference<String>().get());
         String a = "a";
-        AtomicReference<String> ref = new AtomicReference<>(a);
+        PaddedAtomicReference<String> ref = new PaddedAtomicReference<>(a);
         assertSame(a, ref.get());
         assertSame(a, ref.getPlain());
         assertSame(a, ref.getOpaque());
@@ -41,9 +41,9 @@ class AtomicReferenceTest {
 
     @Test
     void exchangeReturnsThePrevious() {
-        AtomicReference<String> ref = new AtomicReference<>("x");
-        assertEquals("x", ref.exchange("y"));
-        assertEquals("y", ref.exchange(null));
+        PaddedAtomicReference<String> ref = new PaddedAtomicReference<>("x");
+        assertEquals("x", ref.getAndSet("y"));
+        assertEquals("y", ref.getAndSet(null));
         assertNull(ref.get());
     }
 
@@ -51,7 +51,7 @@ class AtomicReferenceTest {
     void compareAndSetComparesIdentityNotEquality() {
         String stored = new String("same");
         String equalButDistinct = new String("same");
-        AtomicReference<String> ref = new AtomicReference<>(stored);
+        PaddedAtomicReference<String> ref = new PaddedAtomicReference<>(stored);
         assertFalse(ref.compareAndSet(equalButDistinct, "new"));
         assertSame(stored, ref.get());
         assertTrue(ref.compareAndSet(stored, "new"));
@@ -59,18 +59,18 @@ class AtomicReferenceTest {
     }
 
     @Test
-    void compareExchangeReturnsTheWitnessByIdentity() {
+    void compareAndExchangeReturnsTheWitnessByIdentity() {
         String stored = new String("v");
-        AtomicReference<String> ref = new AtomicReference<>(stored);
-        assertSame(stored, ref.compareExchange(new String("v"), "no"));
+        PaddedAtomicReference<String> ref = new PaddedAtomicReference<>(stored);
+        assertSame(stored, ref.compareAndExchange(new String("v"), "no"));
         assertSame(stored, ref.get());
-        assertSame(stored, ref.compareExchange(stored, "w"));
+        assertSame(stored, ref.compareAndExchange(stored, "w"));
         assertEquals("w", ref.get());
         String w = ref.get();
-        assertSame(w, ref.compareExchangeAcquire(w, "a"));
-        assertEquals("a", ref.compareExchangeAcquire("zz", "b"));
+        assertSame(w, ref.compareAndExchangeAcquire(w, "a"));
+        assertEquals("a", ref.compareAndExchangeAcquire("zz", "b"));
         String cur = ref.get();
-        assertSame(cur, ref.compareExchangeRelease(cur, "r"));
+        assertSame(cur, ref.compareAndExchangeRelease(cur, "r"));
         assertEquals("r", ref.get());
         String r = ref.get();
         while (!ref.weakCompareAndSetVolatile(r, "weak")) { /* spurious failure: retry */ }
@@ -80,7 +80,7 @@ class AtomicReferenceTest {
 
     @Test
     void functionUpdatesReturnOldOrNewAsNamed() {
-        AtomicReference<String> ref = new AtomicReference<>("a");
+        PaddedAtomicReference<String> ref = new PaddedAtomicReference<>("a");
         assertEquals("a", ref.getAndUpdate(s -> s + "b"));
         assertEquals("abc", ref.updateAndGet(s -> s + "c"));
         assertEquals("abc", ref.getAndAccumulate("d", String::concat));
@@ -89,7 +89,7 @@ class AtomicReferenceTest {
 
     @Test
     void nullFunctionsAreRejected() {
-        AtomicReference<String> ref = new AtomicReference<>("a");
+        PaddedAtomicReference<String> ref = new PaddedAtomicReference<>("a");
         assertThrows(NullPointerException.class, () -> ref.updateAndGet((UnaryOperator<String>) null));
         assertThrows(NullPointerException.class, () -> ref.getAndUpdate(null));
         assertThrows(NullPointerException.class, () -> ref.accumulateAndGet("x", (BinaryOperator<String>) null));
@@ -104,7 +104,7 @@ class AtomicReferenceTest {
         record Node(int value, Node next) {}
         int perThread = 50_000;
         int threads = 8;
-        AtomicReference<Node> head = new AtomicReference<>();
+        PaddedAtomicReference<Node> head = new PaddedAtomicReference<>();
         Race.race(threads, t -> {
             for (int i = 0; i < perThread; i++) {
                 int v = i;
@@ -128,10 +128,10 @@ class AtomicReferenceTest {
         int perThread = 50_000;
         int threads = 4;
         Object[][] seen = new Object[threads][perThread];
-        AtomicReference<Object> cell = new AtomicReference<>();
+        PaddedAtomicReference<Object> cell = new PaddedAtomicReference<>();
         Race.race(threads, t -> {
             for (int i = 0; i < perThread; i++) {
-                seen[t][i] = cell.exchange(new Object());
+                seen[t][i] = cell.getAndSet(new Object());
             }
         });
         java.util.Set<Object> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());

@@ -11,20 +11,20 @@ import org.junit.jupiter.api.Timeout;
  * start together on a barrier; each test repeats so that the interleavings differ.
  */
 @Timeout(60)
-class AtomicInt64ConcurrencyTest {
+class PaddedAtomicLongConcurrencyTest {
     private static final int THREADS = 8;
 
     @Test
     void incrDecrAndAddLoseNothing() throws Exception {
         int perThread = 200_000;
-        AtomicInt64 a = new AtomicInt64();
+        PaddedAtomicLong a = new PaddedAtomicLong();
         race(THREADS, t -> {
             for (int i = 0; i < perThread; i++) {
                 switch (i % 4) {
-                    case 0 -> a.incr();
-                    case 1 -> a.fetchAdd(3);
+                    case 0 -> a.incrementAndGet();
+                    case 1 -> a.getAndAdd(3);
                     case 2 -> a.addAndGet(-1);
-                    default -> a.subAndGet(2);
+                    default -> a.addAndGet(-2);
                 }
             }
         });
@@ -37,13 +37,13 @@ class AtomicInt64ConcurrencyTest {
         // 3 is odd, hence invertible mod 2^64: the product is 3^(n) whatever the order, and any lost
         // multiplication gives a different residue.
         int perThread = 50_000;
-        AtomicInt64 a = new AtomicInt64(1);
+        PaddedAtomicLong a = new PaddedAtomicLong(1);
         race(THREADS, t -> {
             for (int i = 0; i < perThread; i++) {
                 if ((i & 1) == 0) {
-                    a.mulAndGet(3);
+                    a.multiplyAndGet(3);
                 } else {
-                    a.fetchMul(3);
+                    a.getAndMultiply(3);
                 }
             }
         });
@@ -57,13 +57,13 @@ class AtomicInt64ConcurrencyTest {
     @Test
     void floorDivLosesNothing() throws Exception {
         for (int round = 0; round < 200; round++) {
-            AtomicInt64 a = new AtomicInt64(1L << 62);
+            PaddedAtomicLong a = new PaddedAtomicLong(1L << 62);
             race(THREADS, t -> {
                 for (int i = 0; i < 7; i++) {
                     if ((i & 1) == 0) {
                         a.floorDivAndGet(2);
                     } else {
-                        a.fetchFloorDiv(2);
+                        a.getAndFloorDiv(2);
                     }
                 }
             });
@@ -75,15 +75,15 @@ class AtomicInt64ConcurrencyTest {
     void bitwiseOpsLoseNothing() throws Exception {
         // Each thread owns 8 bits. OR sets them, XOR flips each an even number of times, AND clears the odd ones.
         int rounds = 20_000;
-        AtomicInt64 a = new AtomicInt64();
+        PaddedAtomicLong a = new PaddedAtomicLong();
         race(THREADS, t -> {
             long mine = 0xFFL << (8 * t);
             for (int i = 0; i < rounds; i++) {
-                a.fetchOr(mine);
-                a.fetchXor(mine);
-                a.fetchXor(mine);
+                a.getAndBitwiseOr(mine);
+                a.getAndBitwiseXor(mine);
+                a.getAndBitwiseXor(mine);
             }
-            a.fetchAnd(~(0xAAL << (8 * t)));
+            a.getAndBitwiseAnd(~(0xAAL << (8 * t)));
         });
         assertEquals(0x5555555555555555L, a.get());
     }
@@ -93,18 +93,18 @@ class AtomicInt64ConcurrencyTest {
         // Tokens 1..n are swapped through the cell; each one taken out is counted. At the end, every token ever put
         // in was taken out exactly once or is still in the cell.
         int perThread = 100_000;
-        AtomicInt64 cell = new AtomicInt64(0);
-        AtomicInt64 sumOut = new AtomicInt64();
+        PaddedAtomicLong cell = new PaddedAtomicLong(0);
+        PaddedAtomicLong sumOut = new PaddedAtomicLong();
         race(THREADS, t -> {
             for (int i = 1; i <= perThread; i++) {
                 long token = (long) t * perThread + i;
                 long out;
                 if ((i & 1) == 0) {
-                    out = cell.exchange(token);
+                    out = cell.getAndSet(token);
                 } else {
                     long seen = cell.get();
                     while (true) {
-                        long witness = cell.compareExchange(seen, token);
+                        long witness = cell.compareAndExchange(seen, token);
                         if (witness == seen) {
                             break;
                         }
@@ -112,7 +112,7 @@ class AtomicInt64ConcurrencyTest {
                     }
                     out = seen;
                 }
-                sumOut.fetchAdd(out);
+                sumOut.getAndAdd(out);
             }
         });
         long n = (long) THREADS * perThread;
@@ -122,7 +122,7 @@ class AtomicInt64ConcurrencyTest {
     @Test
     void functionUpdatesLoseNothing() throws Exception {
         int perThread = 100_000;
-        AtomicInt64 a = new AtomicInt64();
+        PaddedAtomicLong a = new PaddedAtomicLong();
         race(THREADS, t -> {
             for (int i = 0; i < perThread; i++) {
                 if ((i & 1) == 0) {

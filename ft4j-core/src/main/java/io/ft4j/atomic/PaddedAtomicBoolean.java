@@ -2,12 +2,15 @@ package io.ft4j.atomic;
 
 
 /**
- * A boolean updated atomically, padded against false sharing: ft_utils' {@code AtomicFlag}, with the test-and-set
- * and clear operations a spin flag needs.
+ * A {@code boolean} value updated atomically and padded against false sharing: the operations and names of
+ * {@link java.util.concurrent.atomic.AtomicBoolean}, with each instance alone on its cache lines, and a
+ * {@link #getAndSet(boolean) getAndSet(true)} that reads before it writes, so that threads spinning on a set flag do
+ * not take its cache line from each other. The design follows the {@code AtomicFlag} of ft_utils, a library for
+ * free-threaded Python.
  *
  * <pre>{@code
- * AtomicFlag started = new AtomicFlag();
- * if (!started.testAndSet()) {      // exactly one thread sees false
+ * PaddedAtomicBoolean started = new PaddedAtomicBoolean();
+ * if (!started.getAndSet(true)) {      // exactly one thread sees false
  *     startOnce();
  * }
  * }</pre>
@@ -18,27 +21,27 @@ package io.ft4j.atomic;
 /*
  * Design notes
  *
- * Algorithm. The long slot of a PaddedCell holds 0 (false) or 1 (true); ft_utils stores -1/0 in an AtomicInt64, the
- * encoding is private here. testAndSet is test-and-test-and-set: a volatile read first, and only when it sees false
+ * Algorithm. The long slot of a PaddedCell holds 0 (false) or 1 (true); ft_utils stores -1/0 in an AtomicInt64; the
+ * encoding is private here. getAndSet(true) is test-and-test-and-set: a volatile read first, and only when it sees false
  * an XCHG. A flag that is already set is therefore tested without taking its cache line exclusive, which keeps
  * spinning readers from slowing the writer down.
  *
- * Linearization points. get/set/clear: the access. testAndSet: the read when it sees true (the flag is set then and
+ * Linearization points. get/set: the access. getAndSet(true): the read when it sees true (the flag is set then and
  * stays so, a read is a valid linearization), otherwise the XCHG. compareAndSet: the CAS.
  */
-public final class AtomicFlag extends PaddedCell {
+public final class PaddedAtomicBoolean extends PaddedCell {
     private static final long TRUE = 1L;
     private static final long FALSE = 0L;
 
     /** Creates a cleared flag ({@code false}). */
-    public AtomicFlag() {}
+    public PaddedAtomicBoolean() {}
 
     /**
      * Creates a flag holding {@code initial}.
      *
      * @param initial the starting state
      */
-    public AtomicFlag(boolean initial) {
+    public PaddedAtomicBoolean(boolean initial) {
         VALUE.set(this, initial ? TRUE : FALSE);
     }
 
@@ -61,21 +64,20 @@ public final class AtomicFlag extends PaddedCell {
     }
 
     /**
-     * Sets the flag to {@code true} and returns what it was, in one atomic step: exactly one of many racing callers
-     * on a cleared flag gets {@code false}.
+     * Sets the flag to {@code newValue} and returns what it was, in one atomic step: of many threads racing
+     * {@code getAndSet(true)} on a {@code false} flag, exactly one gets {@code false}. When the flag already holds
+     * {@code newValue}, the call only reads it (test-and-test-and-set), which has the same result and keeps spinning
+     * callers from bouncing the cache line between cores.
      *
+     * @param newValue the new state
      * @return the previous state
      */
-    public boolean testAndSet() {
-        if ((long) VALUE.getVolatile(this) != FALSE) {
-            return true;
+    public boolean getAndSet(boolean newValue) {
+        long target = newValue ? TRUE : FALSE;
+        if ((long) VALUE.getVolatile(this) == target) {
+            return newValue;
         }
-        return (long) VALUE.getAndSet(this, TRUE) != FALSE;
-    }
-
-    /** Sets the flag to {@code false}, with volatile semantics. */
-    public void clear() {
-        VALUE.setVolatile(this, FALSE);
+        return (long) VALUE.getAndSet(this, target) != FALSE;
     }
 
     /**
@@ -87,6 +89,18 @@ public final class AtomicFlag extends PaddedCell {
      */
     public boolean compareAndSet(boolean expected, boolean newValue) {
         return VALUE.compareAndSet(this, expected ? TRUE : FALSE, newValue ? TRUE : FALSE);
+    }
+
+    /**
+     * Sets the flag to {@code newValue} if it is {@code expected}, and returns the state seen (the "witness"): the
+     * exchange happened if and only if the witness equals {@code expected}.
+     *
+     * @param expected the state the caller believes is current
+     * @param newValue the state to store if it is
+     * @return the state before the call
+     */
+    public boolean compareAndExchange(boolean expected, boolean newValue) {
+        return (long) VALUE.compareAndExchange(this, expected ? TRUE : FALSE, newValue ? TRUE : FALSE) != FALSE;
     }
 
     /**

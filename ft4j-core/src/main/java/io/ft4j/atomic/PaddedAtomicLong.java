@@ -6,20 +6,26 @@ import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
 /**
- * A 64-bit signed integer updated atomically, padded against false sharing: every ft_utils {@code AtomicInt64}
- * operation in Java form, with the JDK's memory-order vocabulary.
+ * A {@code long} value updated atomically and padded against false sharing: the operations and names of
+ * {@link java.util.concurrent.atomic.AtomicLong}, plus atomic multiply and floor division, with each instance alone on
+ * its cache lines. Two {@code AtomicLong}s allocated together usually share a 64-byte line, so two threads that each
+ * update their own counter still slow each other down; two {@code PaddedAtomicLong}s do not. The design follows the
+ * {@code AtomicInt64} of ft_utils, a library for free-threaded Python.
  *
  * <pre>{@code
- * AtomicInt64 hits = new AtomicInt64();
- * hits.incr();                       // from any number of threads
- * long before = hits.fetchAdd(10);   // returns the value before the add
- * hits.mulAndGet(3);                 // in-place multiply, one atomic step
+ * PaddedAtomicLong hits = new PaddedAtomicLong();
+ * hits.incrementAndGet();             // from any number of threads
+ * long before = hits.getAndAdd(10);   // returns the value before the add
+ * hits.multiplyAndGet(3);             // in-place multiply, one atomic step
  * }</pre>
+ *
+ * <p>It is not a {@link Number} subclass (its superclass provides the padding), but it has {@code Number}'s views:
+ * {@link #longValue()}, {@link #intValue()}, {@link #doubleValue()}, {@link #floatValue()}.
  *
  * <h2>Arithmetic</h2>
  * All arithmetic wraps on overflow exactly as Java's {@code long} does ({@code Long.MAX_VALUE + 1 == Long.MIN_VALUE});
  * nothing is range-checked. Division <b>floors</b> (rounds toward negative infinity) like Python's {@code //} and
- * {@link Math#floorDiv(long, long)}, not toward zero like Java's {@code /}: ft_utils' {@code //=} promises Python
+ * {@link Math#floorDiv(long, long)}, not toward zero like Java's {@code /}: Python's {@code //=} promises that
  * semantics, code ported from Python expects {@code -7 // 2 == -4}, and the method names say "floorDiv" so a Java
  * reader is not surprised. The one overflow case, {@code Long.MIN_VALUE} floor-divided by {@code -1}, wraps to
  * {@code Long.MIN_VALUE}. Division by zero throws {@link ArithmeticException} and leaves the value unchanged.
@@ -35,37 +41,37 @@ import java.util.function.LongUnaryOperator;
  *
  * Algorithm. One long slot in a PaddedCell (128 bytes of padding on each side), accessed only through the cell's
  * VarHandle. Operations the hardware does in one instruction use the VarHandle's own atomic (getAndAdd -> LOCK XADD,
- * getAndSet -> XCHG, compareAndExchange -> LOCK CMPXCHG). fetchOr/And/Xor use getAndBitwiseOr/And/Xor: one atomic
+ * getAndSet -> XCHG, compareAndExchange -> LOCK CMPXCHG). getAndBitwiseOr/And/Xor use the VarHandle's getAndBitwiseOr/And/Xor: one atomic
  * step, no lambda, no allocation (HotSpot implements them as a CAS loop inside the JDK on x86). Multiply, floor-divide
  * and the user-function updates have no hardware form: they run a CAS loop, `update`, that backs off exponentially
  * (internal.wait.Backoff) after each failed CAS.
  *
  * Linearization points. Loads and stores: the access itself. getAndAdd/getAndSet/getAndBitwise*: the atomic
  * instruction. CAS-loop operations: the successful compareAndExchange in `update`. compareAndSet and
- * compareExchange: the CAS, whether it succeeds or fails (a failed CAS linearizes as a read of the witness).
+ * compareAndExchange: the CAS, whether it succeeds or fails (a failed CAS linearizes as a read of the witness).
  *
- * Contention. getAndAdd never fails, so incr/fetchAdd are wait-free. CAS-loop operations are lock-free: a failed CAS
+ * Contention. getAndAdd never fails, so incrementAndGet/getAndAdd are wait-free. CAS-loop operations are lock-free: a failed CAS
  * means another thread's succeeded. Backoff trades a little latency for much less cache-line traffic when two or more
  * threads hammer one counter; uncontended, the first CAS succeeds and no backoff code runs.
  *
  * Not provided. The non-mutating binary operators of ft_utils (a + 1, a * 2, ...) are `get()` followed by ordinary
  * Java arithmetic and need no method.
  */
-public final class AtomicInt64 extends PaddedCell {
+public final class PaddedAtomicLong extends PaddedCell {
     private static final int MUL = 0;
     private static final int FLOOR_DIV = 1;
     private static final int UNARY = 2;
     private static final int BINARY = 3;
 
     /** Creates a counter holding {@code 0}. */
-    public AtomicInt64() {}
+    public PaddedAtomicLong() {}
 
     /**
      * Creates a counter holding {@code initial}.
      *
      * @param initial the starting value
      */
-    public AtomicInt64(long initial) {
+    public PaddedAtomicLong(long initial) {
         VALUE.set(this, initial);
     }
 
@@ -151,14 +157,14 @@ public final class AtomicInt64 extends PaddedCell {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Add and subtract: one atomic instruction, wait-free
+    // Increment, decrement and add: one atomic instruction, wait-free
 
     /**
-     * Adds one and returns the new value (as ft_utils' {@code incr()} does).
+     * Adds one and returns the new value, as {@link java.util.concurrent.atomic.AtomicLong#incrementAndGet()} does.
      *
      * @return the value after the increment
      */
-    public long incr() {
+    public long incrementAndGet() {
         return (long) VALUE.getAndAdd(this, 1L) + 1L;
     }
 
@@ -167,48 +173,47 @@ public final class AtomicInt64 extends PaddedCell {
      *
      * @return the value after the decrement
      */
-    public long decr() {
+    public long decrementAndGet() {
         return (long) VALUE.getAndAdd(this, -1L) - 1L;
     }
 
     /**
-     * Adds {@code delta} and returns the value before the addition.
+     * Adds one and returns the value before the increment.
+     *
+     * @return the previous value
+     */
+    public long getAndIncrement() {
+        return (long) VALUE.getAndAdd(this, 1L);
+    }
+
+    /**
+     * Subtracts one and returns the value before the decrement.
+     *
+     * @return the previous value
+     */
+    public long getAndDecrement() {
+        return (long) VALUE.getAndAdd(this, -1L);
+    }
+
+    /**
+     * Adds {@code delta} and returns the value before the addition. To subtract, pass {@code -delta}: the result is
+     * the same for every {@code long}, {@code Long.MIN_VALUE} included, because addition wraps.
      *
      * @param delta the amount to add (may be negative)
      * @return the previous value
      */
-    public long fetchAdd(long delta) {
+    public long getAndAdd(long delta) {
         return (long) VALUE.getAndAdd(this, delta);
     }
 
     /**
-     * Adds {@code delta} and returns the new value (ft_utils' {@code +=}).
+     * Adds {@code delta} and returns the new value (Python's {@code +=}; {@code -=} is {@code addAndGet(-delta)}).
      *
      * @param delta the amount to add (may be negative)
      * @return the value after the addition
      */
     public long addAndGet(long delta) {
         return (long) VALUE.getAndAdd(this, delta) + delta;
-    }
-
-    /**
-     * Subtracts {@code delta} and returns the value before the subtraction.
-     *
-     * @param delta the amount to subtract
-     * @return the previous value
-     */
-    public long fetchSub(long delta) {
-        return (long) VALUE.getAndAdd(this, -delta);
-    }
-
-    /**
-     * Subtracts {@code delta} and returns the new value (ft_utils' {@code -=}).
-     *
-     * @param delta the amount to subtract
-     * @return the value after the subtraction
-     */
-    public long subAndGet(long delta) {
-        return (long) VALUE.getAndAdd(this, -delta) - delta;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -220,7 +225,7 @@ public final class AtomicInt64 extends PaddedCell {
      * @param factor the multiplier
      * @return the previous value
      */
-    public long fetchMul(long factor) {
+    public long getAndMultiply(long factor) {
         return update(MUL, factor, null, false);
     }
 
@@ -230,7 +235,7 @@ public final class AtomicInt64 extends PaddedCell {
      * @param factor the multiplier
      * @return the product, wrapped to 64 bits
      */
-    public long mulAndGet(long factor) {
+    public long multiplyAndGet(long factor) {
         return update(MUL, factor, null, true);
     }
 
@@ -242,7 +247,7 @@ public final class AtomicInt64 extends PaddedCell {
      * @throws ArithmeticException if {@code divisor} is zero; the value is left unchanged
      * @see #floorDivAndGet(long)
      */
-    public long fetchFloorDiv(long divisor) {
+    public long getAndFloorDiv(long divisor) {
         return update(FLOOR_DIV, requireNonZero(divisor), null, false);
     }
 
@@ -268,7 +273,7 @@ public final class AtomicInt64 extends PaddedCell {
      * @param mask the bits to set
      * @return the previous value
      */
-    public long fetchOr(long mask) {
+    public long getAndBitwiseOr(long mask) {
         return (long) VALUE.getAndBitwiseOr(this, mask);
     }
 
@@ -278,7 +283,7 @@ public final class AtomicInt64 extends PaddedCell {
      * @param mask the bits to keep
      * @return the previous value
      */
-    public long fetchAnd(long mask) {
+    public long getAndBitwiseAnd(long mask) {
         return (long) VALUE.getAndBitwiseAnd(this, mask);
     }
 
@@ -288,51 +293,8 @@ public final class AtomicInt64 extends PaddedCell {
      * @param mask the bits to flip
      * @return the previous value
      */
-    public long fetchXor(long mask) {
+    public long getAndBitwiseXor(long mask) {
         return (long) VALUE.getAndBitwiseXor(this, mask);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Reads that compute: snapshots, no write
-
-    /**
-     * Returns the negated current value ({@code -x}); {@code Long.MIN_VALUE} negates to itself. Does not change the
-     * value.
-     *
-     * @return {@code -get()}
-     */
-    public long neg() {
-        return -get();
-    }
-
-    /**
-     * Returns the absolute current value ({@code abs(x)}); {@code Long.MIN_VALUE} stays negative, as in
-     * {@link Math#abs(long)}. Does not change the value.
-     *
-     * @return {@code Math.abs(get())}
-     */
-    public long abs() {
-        return Math.abs(get());
-    }
-
-    /**
-     * Returns the bitwise complement of the current value ({@code ~x}). Does not change the value.
-     *
-     * @return {@code ~get()}
-     */
-    public long invert() {
-        return ~get();
-    }
-
-    /**
-     * Compares the current value with {@code other} (ft_utils' {@code == != < <= > >=}).
-     *
-     * @param other the value to compare with
-     * @return a negative number, zero or a positive number as the current value is less than, equal to or greater
-     *     than {@code other}
-     */
-    public int compare(long other) {
-        return Long.compare(get(), other);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -344,7 +306,7 @@ public final class AtomicInt64 extends PaddedCell {
      * @param newValue the new value
      * @return the previous value
      */
-    public long exchange(long newValue) {
+    public long getAndSet(long newValue) {
         return (long) VALUE.getAndSet(this, newValue);
     }
 
@@ -368,29 +330,29 @@ public final class AtomicInt64 extends PaddedCell {
      * @param newValue the value to store if it is
      * @return the value before the call
      */
-    public long compareExchange(long expected, long newValue) {
+    public long compareAndExchange(long expected, long newValue) {
         return (long) VALUE.compareAndExchange(this, expected, newValue);
     }
 
     /**
-     * {@link #compareExchange(long, long)} with acquire semantics on the read and plain semantics on the write.
+     * {@link #compareAndExchange(long, long)} with acquire semantics on the read and plain semantics on the write.
      *
      * @param expected the value the caller believes is current
      * @param newValue the value to store if it is
      * @return the value before the call
      */
-    public long compareExchangeAcquire(long expected, long newValue) {
+    public long compareAndExchangeAcquire(long expected, long newValue) {
         return (long) VALUE.compareAndExchangeAcquire(this, expected, newValue);
     }
 
     /**
-     * {@link #compareExchange(long, long)} with release semantics on the write and plain semantics on the read.
+     * {@link #compareAndExchange(long, long)} with release semantics on the write and plain semantics on the read.
      *
      * @param expected the value the caller believes is current
      * @param newValue the value to store if it is
      * @return the value before the call
      */
-    public long compareExchangeRelease(long expected, long newValue) {
+    public long compareAndExchangeRelease(long expected, long newValue) {
         return (long) VALUE.compareAndExchangeRelease(this, expected, newValue);
     }
 
@@ -490,6 +452,45 @@ public final class AtomicInt64 extends PaddedCell {
      */
     public long accumulateAndGet(long x, LongBinaryOperator function) {
         return update(BINARY, x, requireFunction(function), true);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Number-style views, as AtomicLong has
+
+    /**
+     * Returns the current value, with volatile semantics; the same as {@link #get()}.
+     *
+     * @return the value
+     */
+    public long longValue() {
+        return get();
+    }
+
+    /**
+     * Returns the current value narrowed to an {@code int} (its low 32 bits), with volatile semantics.
+     *
+     * @return {@code (int) get()}
+     */
+    public int intValue() {
+        return (int) get();
+    }
+
+    /**
+     * Returns the current value widened to a {@code double}, with volatile semantics.
+     *
+     * @return {@code (double) get()}
+     */
+    public double doubleValue() {
+        return (double) get();
+    }
+
+    /**
+     * Returns the current value widened to a {@code float}, with volatile semantics.
+     *
+     * @return {@code (float) get()}
+     */
+    public float floatValue() {
+        return (float) get();
     }
 
     /**

@@ -6,13 +6,16 @@ import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
 /**
- * A reference updated atomically, padded against false sharing: ft_utils' {@code AtomicReference} in Java form.
- * The reference may be null. Comparisons are by <b>identity</b> ({@code ==}), never {@code equals}, as in ft_utils
+ * An object reference updated atomically and padded against false sharing: the operations and names of
+ * {@link java.util.concurrent.atomic.AtomicReference}, with each instance alone on its cache lines, so that a hot
+ * reference does not slow down the threads that update the objects allocated next to it. The design follows the
+ * {@code AtomicReference} of ft_utils, a library for free-threaded Python. The name differs from the JDK's class so
+ * that both can be imported in one file. The reference may be null. Comparisons are by <b>identity</b> ({@code ==}), never {@code equals}, as in ft_utils
  * ({@code is}) and {@link java.util.concurrent.atomic.AtomicReference}.
  *
  * <pre>{@code
- * AtomicReference<Config> current = new AtomicReference<>(initial);
- * Config old = current.exchange(next);                    // swap in one step
+ * PaddedAtomicReference<Config> current = new PaddedAtomicReference<>(initial);
+ * Config old = current.getAndSet(next);                    // swap in one step
  * current.updateAndGet(c -> c.withTimeout(30));           // retried, with backoff, until it wins
  * }</pre>
  *
@@ -27,27 +30,27 @@ import java.util.function.UnaryOperator;
  * Design notes
  *
  * Algorithm. The reference slot of a PaddedCell (128 bytes of padding on each side) accessed through its VarHandle.
- * exchange is getAndSet (XCHG); compareAndSet/compareExchange are the VarHandle CAS, which compares references by
+ * getAndSet is the VarHandle's (XCHG); compareAndSet/compareAndExchange are the VarHandle CAS, which compares references by
  * identity. updateAndGet/accumulateAndGet run a CAS loop that backs off exponentially after each failure
- * (internal.wait.Backoff), like AtomicInt64's.
+ * (internal.wait.Backoff), like PaddedAtomicLong's.
  *
- * Linearization points. Loads and stores: the access. exchange: the XCHG. CAS: the CAS, successful or not. Updates:
+ * Linearization points. Loads and stores: the access. getAndSet: the XCHG. CAS: the CAS, successful or not. Updates:
  * the successful CAS in `update`.
  *
- * Contention. exchange is wait-free; updates are lock-free; backoff keeps a losing thread from stealing the cache line
+ * Contention. getAndSet is wait-free; updates are lock-free; backoff keeps a losing thread from stealing the cache line
  * from the winner. ft_utils needs a load-and-incref loop to read safely under concurrent exchange (CPython reference
  * counting); the JVM's garbage collector makes a plain volatile load safe, so there is nothing to port there.
  */
-public final class AtomicReference<V> extends PaddedCell {
+public final class PaddedAtomicReference<V> extends PaddedCell {
     /** Creates a reference holding {@code null}. */
-    public AtomicReference() {}
+    public PaddedAtomicReference() {}
 
     /**
      * Creates a reference holding {@code initial}.
      *
      * @param initial the starting reference, may be null
      */
-    public AtomicReference(V initial) {
+    public PaddedAtomicReference(V initial) {
         REF.set(this, initial);
     }
 
@@ -135,7 +138,7 @@ public final class AtomicReference<V> extends PaddedCell {
      * @return the previous reference
      */
     @SuppressWarnings("unchecked")
-    public V exchange(V newValue) {
+    public V getAndSet(V newValue) {
         return (V) REF.getAndSet(this, newValue);
     }
 
@@ -159,31 +162,31 @@ public final class AtomicReference<V> extends PaddedCell {
      * @return the reference before the call (the witness)
      */
     @SuppressWarnings("unchecked")
-    public V compareExchange(V expected, V newValue) {
+    public V compareAndExchange(V expected, V newValue) {
         return (V) REF.compareAndExchange(this, expected, newValue);
     }
 
     /**
-     * {@link #compareExchange} with acquire semantics on the read and plain semantics on the write.
+     * {@link #compareAndExchange} with acquire semantics on the read and plain semantics on the write.
      *
      * @param expected the reference the caller believes is current
      * @param newValue the reference to store if it is
      * @return the reference before the call
      */
     @SuppressWarnings("unchecked")
-    public V compareExchangeAcquire(V expected, V newValue) {
+    public V compareAndExchangeAcquire(V expected, V newValue) {
         return (V) REF.compareAndExchangeAcquire(this, expected, newValue);
     }
 
     /**
-     * {@link #compareExchange} with release semantics on the write and plain semantics on the read.
+     * {@link #compareAndExchange} with release semantics on the write and plain semantics on the read.
      *
      * @param expected the reference the caller believes is current
      * @param newValue the reference to store if it is
      * @return the reference before the call
      */
     @SuppressWarnings("unchecked")
-    public V compareExchangeRelease(V expected, V newValue) {
+    public V compareAndExchangeRelease(V expected, V newValue) {
         return (V) REF.compareAndExchangeRelease(this, expected, newValue);
     }
 

@@ -173,7 +173,7 @@ final class FibonacciDemo implements Callable<Integer> {
             queue.offer(i);
         }
         queue.shutdown(); // every task is in: workers end at ShutDownException once it is drained
-        ConcurrentDict<Integer, BigInteger> memo = new ConcurrentDict<>(workers);
+        ConcurrentDict<Integer, BigInteger> memo = new ConcurrentDict<>(64, 0.75f, workers);
         PaddedAtomicLong cached = new PaddedAtomicLong();
         PaddedAtomicLong missed = new PaddedAtomicLong();
         PaddedAtomicLong remaining = new PaddedAtomicLong(tasks.length);

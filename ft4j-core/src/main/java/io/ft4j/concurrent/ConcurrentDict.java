@@ -22,15 +22,17 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * A concurrent hash map with lock-free reads and a lock per bin for writes: ft_utils' {@code ConcurrentDict}, as a
- * {@link ConcurrentMap}.
+ * A {@link ConcurrentMap} with lock-free reads and a lock per bin for writes, the shape of
+ * {@link java.util.concurrent.ConcurrentHashMap}, with removals through its views that never remove a value they did
+ * not see. It takes its name and its sharded design from the {@code ConcurrentDict} of ft_utils, a library for
+ * free-threaded Python.
  *
  * <pre>{@code
- * ConcurrentDict<String, Long> counts = new ConcurrentDict<>();        // scaling = number of CPUs
- * counts.merge(word, 1L, Long::sum);                                   // atomic
- * Long first = counts.putIfAbsent("k", 1L);                             // ft_utils' setdefault
- * Long gone = counts.remove("k");                                       // ft_utils' pop
- * Map<String, Long> copy = counts.snapshot();                           // ft_utils' as_dict
+ * ConcurrentDict<String, Long> counts = new ConcurrentDict<>(10_000); // room for 10,000 entries
+ * counts.merge(word, 1L, Long::sum);                                  // atomic
+ * Long first = counts.putIfAbsent("k", 1L);                            // the previous value, or null
+ * Long gone = counts.remove("k");
+ * Map<String, Long> copy = counts.snapshot();                          // a HashMap copy
  * }</pre>
  *
  * <p>Null keys and values are rejected with {@link NullPointerException}, as {@link
@@ -43,9 +45,9 @@ import java.util.function.Predicate;
  * locked bin (the map stays consistent; a later update finishes the resize). An update of another key is otherwise
  * not detected and can deadlock against a thread doing the reverse, as with ConcurrentHashMap.
  *
- * <p><b>Scaling.</b> ft_utils shards its dict into {@code scaling} independently locked parts. Here every bin is
- * its own lock, so even a small map has {@code 4 x scaling} (rounded up to a power of two) independent write locks
- * from the start; {@code scaling} is about how many threads write at once. Reads never lock.
+ * <p><b>Concurrency level.</b> Every bin is its own write lock, and even a small map starts with
+ * {@code 4 x concurrencyLevel} bins (rounded up to a power of two; the number of CPUs unless a constructor is given
+ * one), so that many writers seldom meet. Reads never lock.
  *
  * <p><b>Weak guarantees.</b> {@link #size()}, {@link #isEmpty()}, {@link #snapshot()}, {@link #clear()},
  * {@link #putAll(Map)}, {@code equals} and {@code hashCode} are not atomic: under concurrent updates they reflect
@@ -116,6 +118,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     static final int RESERVED = -2;
     private static final int HASH_BITS = 0x7fffffff;
     private static final int MIN_TABLE = 2;
+    private static final float DEFAULT_LOAD_FACTOR = 0.75f;
     private static final int MAX_TABLE = 1 << 30;
     private static final VarHandle BIN = MethodHandles.arrayElementVarHandle(Node[].class);
     private static final VarHandle RESIZING;
@@ -143,48 +146,80 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     private transient Values<K, V> values;
     private transient EntrySet<K, V> entrySet;
 
-    /** Creates an empty map scaled for as many concurrent writers as there are CPUs. */
+    /**
+     * Creates an empty map with room for a few entries per CPU and a write lock per bin for about as many
+     * concurrent writers as there are CPUs.
+     */
     public ConcurrentDict() {
-        this(Runtime.getRuntime().availableProcessors(), 0);
+        this(0, DEFAULT_LOAD_FACTOR, Runtime.getRuntime().availableProcessors());
     }
 
     /**
-     * Creates an empty map.
+     * Creates an empty map sized to hold {@code initialCapacity} entries without growing, as
+     * {@link java.util.concurrent.ConcurrentHashMap#ConcurrentHashMap(int)} does.
      *
-     * @param scaling about how many threads will write at once (ft_utils' meaning); 1 or more
-     * @throws IllegalArgumentException if {@code scaling < 1}
-     */
-    public ConcurrentDict(int scaling) {
-        this(scaling, 0);
-    }
-
-    /**
-     * Creates an empty map sized to hold {@code initialCapacity} entries without growing.
-     *
-     * @param scaling about how many threads will write at once; 1 or more
      * @param initialCapacity how many entries to make room for; 0 or more
-     * @throws IllegalArgumentException if {@code scaling < 1} or {@code initialCapacity < 0}
+     * @throws IllegalArgumentException if {@code initialCapacity < 0}
      */
-    public ConcurrentDict(int scaling, int initialCapacity) {
-        Checks.requirePositive(scaling, "scaling");
+    public ConcurrentDict(int initialCapacity) {
+        this(initialCapacity, DEFAULT_LOAD_FACTOR, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Creates an empty map sized to hold {@code initialCapacity} entries at a density of {@code loadFactor} entries
+     * per bin without growing, as {@link java.util.concurrent.ConcurrentHashMap#ConcurrentHashMap(int, float)} does.
+     * As there, the load factor only sizes the initial table; the table doubles when it is three quarters full.
+     *
+     * @param initialCapacity how many entries to make room for; 0 or more
+     * @param loadFactor the entries per bin the initial size is computed for; greater than 0
+     * @throws IllegalArgumentException if {@code initialCapacity < 0} or {@code loadFactor} is not greater than 0
+     */
+    public ConcurrentDict(int initialCapacity, float loadFactor) {
+        this(initialCapacity, loadFactor, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Creates an empty map sized for {@code initialCapacity} entries and for about {@code concurrencyLevel} threads
+     * writing at once, as {@link java.util.concurrent.ConcurrentHashMap#ConcurrentHashMap(int, float, int)} does.
+     * Every bin is its own write lock; the table starts with at least {@code 4 x concurrencyLevel} bins (rounded up to
+     * a power of two), so that that many writers seldom meet on one bin even while the map is small.
+     *
+     * @param initialCapacity how many entries to make room for; 0 or more
+     * @param loadFactor the entries per bin the initial size is computed for; greater than 0
+     * @param concurrencyLevel about how many threads will update the map at once; 1 or more
+     * @throws IllegalArgumentException if {@code initialCapacity < 0}, {@code loadFactor} is not greater than 0, or
+     *     {@code concurrencyLevel < 1}
+     */
+    public ConcurrentDict(int initialCapacity, float loadFactor, int concurrencyLevel) {
         if (initialCapacity < 0) {
             throw new IllegalArgumentException(Checks.badArgument("initialCapacity", initialCapacity, ">= 0"));
         }
-        long forCapacity = (long) Math.ceil(initialCapacity / 0.75);
-        int n = tableSizeFor((int) Math.min(MAX_TABLE, Math.max(4L * scaling, Math.max(MIN_TABLE, forCapacity))));
+        if (!(loadFactor > 0.0f)) {
+            throw new IllegalArgumentException(Checks.badArgument("loadFactor", loadFactor, "> 0 (0.75 is usual)"));
+        }
+        Checks.requirePositive(concurrencyLevel, "concurrencyLevel");
+        double forCapacity = Math.ceil(initialCapacity / (double) loadFactor);
+        double wanted = Math.max(4.0 * concurrencyLevel, Math.max(MIN_TABLE, forCapacity));
+        int n = tableSizeFor((int) Math.min(MAX_TABLE, wanted));
         table = newTable(n);
         threshold = thresholdFor(n);
     }
 
     /**
-     * Creates a map holding the entries of {@code initial}.
+     * Creates a map holding the entries of {@code initial}, as
+     * {@link java.util.concurrent.ConcurrentHashMap#ConcurrentHashMap(Map)} does.
      *
      * @param initial the entries to copy; no null keys or values
      * @throws NullPointerException if {@code initial} or any of its keys or values is null
      */
     public ConcurrentDict(Map<? extends K, ? extends V> initial) {
-        this(Runtime.getRuntime().availableProcessors(), Checks.requireNonNull(initial, "initial").size());
+        this(Checks.requireNonNull(initial, "initial").size());
         putAll(initial);
+    }
+
+    /** The number of bins in the current table; for tests. */
+    int tableLength() {
+        return table.length;
     }
 
     private static int tableSizeFor(int c) {

@@ -21,7 +21,7 @@ public class ConcurrentDictConformanceTest {
         return ConcurrentMapTestSuiteBuilder.using(new TestStringMapGenerator() {
                     @Override
                     protected Map<String, String> create(Map.Entry<String, String>[] entries) {
-                        ConcurrentDict<String, String> d = new ConcurrentDict<>(2);
+                        ConcurrentDict<String, String> d = new ConcurrentDict<>(0, 0.75f, 2);
                         for (Map.Entry<String, String> e : entries) {
                             d.put(e.getKey(), e.getValue());
                         }

@@ -7,13 +7,13 @@ import org.jetbrains.lincheck.datastructures.Param;
 
 /**
  * Linearizability of ConcurrentDict's single-key operations against a sequential map, in model-checking and stress
- * mode. A scaling of 1 and a tiny initial table put the few keys in shared stripes and force resizes under the
+ * mode. A concurrency level of 1 and a tiny initial table put the few keys in shared stripes and force resizes under the
  * checker. Bounded: Lincheck's defaults take minutes.
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:6")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
 public class ConcurrentDictLincheckTest extends Linearizability {
-    private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1, 1);
+    private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1, 0.75f, 1);
 
     @Operation public Integer get(@Param(name = "key") int k) { return d.get(k); }
     @Operation public Integer put(@Param(name = "key") int k, @Param(name = "value") int v) { return d.put(k, v); }

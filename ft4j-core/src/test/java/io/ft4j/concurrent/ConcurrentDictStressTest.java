@@ -23,7 +23,7 @@ class ConcurrentDictStressTest {
     @Test
     void mixedWriters() throws Exception {
         int n = 20_000;
-        ConcurrentDict<Object, Object> d = new ConcurrentDict<>(37);
+        ConcurrentDict<Object, Object> d = new ConcurrentDict<>(0, 0.75f, 37);
         race(6, t -> {
             for (int i = 0; i < n; i++) {
                 switch (t % 3) {
@@ -169,7 +169,7 @@ class ConcurrentDictStressTest {
     /** Concurrent readers never see a key that was never written, nor miss one that is always present. */
     @Test
     void readersDuringResizesNeverMissStableKeys() throws Exception {
-        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1);
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 1);
         for (int i = 0; i < 64; i++) {
             d.put(-1 - i, i); // stable keys, present throughout
         }
@@ -197,7 +197,7 @@ class ConcurrentDictStressTest {
     /** Iterators that run while the table doubles see every stable key exactly once, whichever table it is in. */
     @Test
     void iterationDuringResizesSeesStableKeysOnce() throws Exception {
-        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1, 0);
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 1);
         for (int i = 0; i < 64; i++) {
             d.put(-1 - i, i);
         }

@@ -46,7 +46,7 @@ class ConcurrentDictTest {
 
     @Test
     void growsFarBeyondItsInitialSizeAndKeepsEverything() {
-        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1);
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 1);
         for (int i = 0; i < 100_000; i++) {
             d.put(i, -i);
         }
@@ -117,7 +117,7 @@ class ConcurrentDictTest {
 
     @Test
     void recursiveUpdatesFromAFunctionAreDetected() {
-        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1);
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 1);
         // With one writer stripe group small enough, keys 0 and the same key certainly share a stripe.
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> d.computeIfAbsent(1, k -> d.put(1, 2)));
@@ -146,9 +146,33 @@ class ConcurrentDictTest {
 
     @Test
     void badConstructorArgumentsNameTheRule() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(0)).getMessage()
-                .contains("scaling: 0"));
-        assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(4, -1));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(-1)).getMessage()
+                .contains("initialCapacity"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(4, 0.0f)).getMessage()
+                .contains("loadFactor"));
+        assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(4, Float.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(4, -0.5f, 1));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ConcurrentDict<>(4, 0.75f, 0))
+                .getMessage().contains("concurrencyLevel"));
+    }
+
+    @Test
+    void constructorsTakeConcurrentHashMapsArgumentsAndSizeTheTableFromThem() {
+        int floor = Integer.highestOneBit(Math.max(1, 4 * Runtime.getRuntime().availableProcessors() - 1)) << 1;
+        assertEquals(Math.max(floor, 256), new ConcurrentDict<>(100).tableLength(), "ceil(100 / 0.75) = 134 -> 256");
+        assertEquals(Math.max(floor, 256), new ConcurrentDict<>(100, 0.5f).tableLength(), "200 -> 256");
+        assertEquals(Math.max(floor, 512), new ConcurrentDict<>(100, 0.25f).tableLength(), "400 -> 512");
+        assertEquals(4, new ConcurrentDict<>(3, 0.75f, 1).tableLength(), "4 bins for 1 writer; 3 entries fit");
+        assertEquals(8, new ConcurrentDict<>(4, 0.75f, 1).tableLength(), "ceil(4 / 0.75) = 6 -> 8");
+        assertEquals(256, new ConcurrentDict<>(0, 0.75f, 64).tableLength(), "4 x 64 writers");
+        ConcurrentDict<Integer, Integer> sized = new ConcurrentDict<>(100, 0.75f, 1);
+        for (int i = 0; i < 100; i++) {
+            sized.put(i, i);
+        }
+        assertEquals(256, sized.tableLength(), "100 entries fit a map made for 100 without growing");
+        ConcurrentDict<Integer, Integer> copy = new ConcurrentDict<>(sized);
+        assertEquals(sized, copy);
+        assertTrue(copy.tableLength() >= 134, "a copy is sized for its source");
     }
 
     @Test
@@ -217,7 +241,7 @@ class ConcurrentDictTest {
 
     @Test
     void iterationNeverThrowsUnderModificationAndSeesEveryUntouchedEntryOnce() {
-        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(2);
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 2);
         for (int i = 0; i < 1000; i++) {
             d.put(i, i);
         }
@@ -243,7 +267,7 @@ class ConcurrentDictTest {
      */
     @Test
     void aResizeStoppedByARecursiveUpdateIsFinishedLater() {
-        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1, 0); // 4 bins, doubles past 3 entries
+        ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 1); // 4 bins, doubles past 3 entries
         for (int k : new int[] {0, 4, 1, 5}) {
             d.put(k, k); // bins 0 and 1 hold two keys each; no insert went behind two nodes, so no resize yet
         }
@@ -406,7 +430,7 @@ class ConcurrentDictTest {
      */
     @Test
     void aGrowingPutInsideComputeTakesEffectThenThrowsAndTheMapStaysConsistent() {
-        ConcurrentDict<Integer, Integer> m = new ConcurrentDict<>(1, 0);
+        ConcurrentDict<Integer, Integer> m = new ConcurrentDict<>(0, 0.75f, 1);
         m.put(0, 0);
         int[] threwAt = {-1};
         m.compute(0, (k, v) -> {

@@ -27,7 +27,7 @@ public class ConcurrentDictStress {
     @Outcome(id = "0", expect = FORBIDDEN, desc = "there, but its contents not visible: the read path is not acquiring")
     @State
     public static class PutPublishesTheValue {
-        private final ConcurrentDict<Integer, Box> d = new ConcurrentDict<>(1);
+        private final ConcurrentDict<Integer, Box> d = new ConcurrentDict<>(0, 0.75f, 1);
         @Actor public void writer() { Box b = new Box(); b.x = 42; d.put(7, b); }
         @Actor public void reader(I_Result r) { Box b = d.get(7); r.r1 = b == null ? -1 : b.x; }
     }
@@ -37,7 +37,7 @@ public class ConcurrentDictStress {
     @Outcome(expect = FORBIDDEN, desc = "both or neither won, or the loser's value replaced the winner's")
     @State
     public static class PutIfAbsentHasOneWinner {
-        private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1);
+        private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 1);
         @Actor public void actor1(III_Result r) { r.r1 = d.putIfAbsent(1, 1) == null ? 1 : 0; }
         @Actor public void actor2(III_Result r) { r.r2 = d.putIfAbsent(1, 2) == null ? 2 : 0; }
         @Arbiter public void arbiter(III_Result r) { r.r3 = d.get(1); }
@@ -48,7 +48,7 @@ public class ConcurrentDictStress {
     @Outcome(expect = FORBIDDEN, desc = "the value was popped twice or not at all")
     @State
     public static class PopIsExactlyOnce {
-        private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1);
+        private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 1);
         { d.put(1, 1); }
         @Actor public void actor1(ZZ_Result r) { r.r1 = d.remove(1) != null; }
         @Actor public void actor2(ZZ_Result r) { r.r2 = d.remove(1) != null; }
@@ -59,7 +59,7 @@ public class ConcurrentDictStress {
     @Outcome(expect = FORBIDDEN, desc = "a merge was lost")
     @State
     public static class MergeLosesNothing {
-        private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(1);
+        private final ConcurrentDict<Integer, Integer> d = new ConcurrentDict<>(0, 0.75f, 1);
         @Actor public void actor1() { d.merge(1, 1, Integer::sum); }
         @Actor public void actor2() { d.merge(1, 1, Integer::sum); }
         @Arbiter public void arbiter(I_Result r) { r.r1 = d.get(1); }

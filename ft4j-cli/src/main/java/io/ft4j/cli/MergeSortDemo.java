@@ -59,7 +59,7 @@ final class MergeSortDemo implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-threads: " + maxThreads + " (expected: 2..1024)");
         }
         PrintWriter out = spec.commandLine().getOut();
-        builder = new ThreadBuilder().name("sort").daemon(true);
+        builder = new ThreadBuilder().name("sort-", 0).daemon(true);
         String where = "any CPU";
         if (Affinity.isSupported()) {
             int[] allowed = Affinity.get().toArray();

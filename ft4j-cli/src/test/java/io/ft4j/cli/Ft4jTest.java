@@ -135,7 +135,7 @@ class Ft4jTest {
         assertTrue(text.contains("LockBench.uncontendedInterval") && !text.contains("LockBench.rw95"), text);
         assertTrue(err.toString().contains("100%"), "the progress bar reached the end: " + err);
         String results = java.nio.file.Files.readString(dir.resolve("results.json"));
-        assertTrue(results.contains("\"anchor\": \"anchor_incr\"") && results.contains("\"cpus\""), results);
+        assertTrue(results.contains("\"anchor\": \"anchor_incrementAndGet\"") && results.contains("\"cpus\""), results);
         assertTrue(java.nio.file.Files.readString(dir.resolve("atomics.svg")).contains("<polyline"));
         assertEquals(2, run("bench", "--area", "atomics", "--bench", "nothingmatches", "--jar", jar.toString(),
                 "--out", dir.toString()), "an empty selection is bad usage");

@@ -137,6 +137,6 @@ public final class PriorityLock extends QueuedLock {
     public String toString() {
         Thread o = owner();
         return "PriorityLock[" + order.name + (o != null ? ", owner=" + o.getName() : ", unlocked")
-                + ", queued=" + queueLength() + "]";
+                + ", queued=" + getQueueLength() + "]";
     }
 }

@@ -352,19 +352,42 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
         return scope;
     }
 
-    /** @return whether some thread holds the lock */
+    /**
+     * Returns whether some thread holds the lock, for monitoring, as {@link
+     * java.util.concurrent.locks.ReentrantLock#isLocked()} does.
+     *
+     * @return true if the lock is held
+     */
     public final boolean isLocked() {
         return owner != null;
     }
 
-    /** @return whether the calling thread holds the lock */
+    /**
+     * Returns whether the calling thread holds the lock.
+     *
+     * @return true if this thread holds the lock
+     */
     public final boolean isHeldByCurrentThread() {
         return owner == Thread.currentThread();
     }
 
-    /** @return how many threads are queued for the lock */
-    public final int queueLength() {
+    /**
+     * Returns how many threads wait for the lock, as {@link
+     * java.util.concurrent.locks.ReentrantLock#getQueueLength()} does: a snapshot, for monitoring.
+     *
+     * @return the number of queued threads
+     */
+    public final int getQueueLength() {
         return waiting;
+    }
+
+    /**
+     * Returns whether any thread waits for the lock: a snapshot, for monitoring.
+     *
+     * @return true if the queue is not empty
+     */
+    public final boolean hasQueuedThreads() {
+        return waiting != 0;
     }
 
     final Thread owner() {

@@ -430,37 +430,71 @@ public final class ReaderWriterLock implements ReadWriteLock {
         return writeScope;
     }
 
-    /** @return how many threads hold the read lock now: a moment's snapshot, for monitoring */
-    public int readers() {
+    /**
+     * Returns how many read holds the lock has now, summed over all threads (a thread that took the read lock twice
+     * counts twice), as {@link java.util.concurrent.locks.ReentrantReadWriteLock#getReadLockCount()} does. A moment's
+     * snapshot taken without locking, for monitoring, not for synchronization.
+     *
+     * @return the number of read holds
+     */
+    public int getReadLockCount() {
         int n = 0;
         for (Reader s : slots) {
-            if (s.holds != 0) {
-                n++;
-            }
+            n += s.holds;
         }
         return n;
     }
 
-    /** @return how many writers are waiting, including one that has won the lock and waits for readers to leave */
-    public int writersWaiting() {
+    /**
+     * Returns how many threads wait to write, counting a writer that has won the lock and waits for readers to leave.
+     * A snapshot, for monitoring; {@link java.util.concurrent.locks.ReentrantReadWriteLock} counts the same threads
+     * in {@code getQueuedWriterThreads()}.
+     *
+     * @return the number of waiting writers
+     */
+    public int getQueuedWriterCount() {
         long s = state;
         return (int) (s >>> 1) + ((s & OWNED) != 0L && owner == null ? 1 : 0);
     }
 
-    /** @return whether a thread holds the write lock */
+    /**
+     * Returns whether some thread holds the write lock, for monitoring.
+     *
+     * @return true if the write lock is held
+     */
     public boolean isWriteLocked() {
         return owner != null;
     }
 
-    /** @return whether the calling thread holds the write lock */
+    /**
+     * Returns whether the calling thread holds the write lock.
+     *
+     * @return true if this thread holds the write lock
+     */
     public boolean isWriteLockedByCurrentThread() {
         return owner == Thread.currentThread();
     }
 
-    /** @return the calling thread's read holds (re-entrant acquisitions count one each) */
-    public int readHoldCount() {
+    /**
+     * Returns the calling thread's read holds: each {@code readLock().lock()} not yet matched by an unlock counts
+     * one, as in {@link java.util.concurrent.locks.ReentrantReadWriteLock#getReadHoldCount()}.
+     *
+     * @return this thread's read holds
+     */
+    public int getReadHoldCount() {
         Reader r = existingSlot();
         return r == null ? 0 : r.holds;
+    }
+
+    /**
+     * Returns the calling thread's write holds, as in
+     * {@link java.util.concurrent.locks.ReentrantReadWriteLock#getWriteHoldCount()}: 0 unless it holds the write
+     * lock.
+     *
+     * @return this thread's write holds
+     */
+    public int getWriteHoldCount() {
+        return owner == Thread.currentThread() ? writeHolds : 0;
     }
 
     /** @return how many reader slots exist: one per thread reading at once, slots of ended threads being reused */
@@ -471,7 +505,8 @@ public final class ReaderWriterLock implements ReadWriteLock {
     @Override
     public String toString() {
         Thread o = owner;
-        return "ReaderWriterLock[" + order.name + ", readers=" + readers() + ", writersWaiting=" + writersWaiting()
+        return "ReaderWriterLock[" + order.name + ", readHolds=" + getReadLockCount() + ", queuedWriters="
+                + getQueuedWriterCount()
                 + (o != null ? ", writer=" + o.getName() : "") + "]";
     }
 

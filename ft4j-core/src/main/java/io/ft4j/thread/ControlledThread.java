@@ -8,18 +8,22 @@ import java.util.concurrent.CountDownLatch;
  * CpuSet)}, {@link Scheduling#setNice(Thread, int)}, ...), and runs its {@link ThreadExit} actions itself, as the
  * last thing it does.
  *
- * <p>If the settings cannot be applied, the thread ends with {@link ThreadControlException} without running its task;
- * {@link ThreadBuilder#start(Runnable)} reports that to the caller.
+ * <p>If the settings cannot be applied, the thread ends without running its task. A thread started by
+ * {@link ThreadBuilder#start(Runnable)} leaves the {@link ThreadControlException} to that call, which throws it; any
+ * other ends with it, so that it reaches the thread's uncaught exception handler.
  */
 public final class ControlledThread extends Thread {
     private final ThreadBuilder.Config config;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile int tid;
+    /** Whether a failure to apply the settings is reported by the starting call rather than by this thread. */
+    private final boolean failureToStarter;
     private volatile RuntimeException startFailure;
 
-    ControlledThread(ThreadBuilder.Config config, Runnable task, String name) {
+    ControlledThread(ThreadBuilder.Config config, Runnable task, String name, boolean failureToStarter) {
         super(null, task, name);
         this.config = config;
+        this.failureToStarter = failureToStarter;
         setDaemon(config.daemon());
         if (config.handler() != null) {
             setUncaughtExceptionHandler(config.handler());
@@ -42,6 +46,9 @@ public final class ControlledThread extends Thread {
                 config.applyToCurrentThread();
             } catch (RuntimeException e) {
                 startFailure = e;
+                if (failureToStarter) {
+                    return; // ThreadBuilder.start throws it; the exit actions still run (outer finally)
+                }
                 throw e;
             } finally {
                 ready.countDown();

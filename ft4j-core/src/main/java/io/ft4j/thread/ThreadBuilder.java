@@ -1,45 +1,84 @@
 package io.ft4j.thread;
 
-import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.internal.util.Checks;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Builds platform threads that apply a CPU set, a scheduling policy and a nice value on start, before user code runs.
- * Usable wherever a {@link ThreadFactory} is:
+ * A builder of platform threads that apply a CPU set, a scheduling policy and a nice value when they start, before
+ * user code runs, in the shape of JDK 21's {@link Thread.Builder.OfPlatform}: {@link #name(String)},
+ * {@link #name(String, long)}, {@link #daemon(boolean)}, {@link #uncaughtExceptionHandler}, {@link #unstarted},
+ * {@link #start} and {@link #factory()}, plus ft4j's {@link #cpus}, {@link #nice} and {@link #policy}.
  *
  * <pre>{@code
- * ThreadBuilder workers = new ThreadBuilder().name("worker").cpus(CpuSet.of(2, 3)).nice(5).daemon(true);
- * ExecutorService pool = Executors.newFixedThreadPool(2, workers);
+ * ThreadFactory workers = new ThreadBuilder().name("worker-", 0).cpus(CpuSet.of(2, 3)).nice(5).daemon(true)
+ *         .factory();
+ * ExecutorService pool = Executors.newFixedThreadPool(2, workers);        // worker-0, worker-1
  * ControlledThread golden = new ThreadBuilder().name("golden").policy(SchedulingPolicy.fifo(10)).start(task);
  * }</pre>
  *
- * <p>Configure a builder on one thread, then share it: {@link #newThread} reads a snapshot of the settings and may be
- * called from any thread (names are numbered atomically). Settings left unset are inherited from the creating thread
- * as the OS does (affinity and policy are inherited by new threads; so is the nice value).
+ * <p>A builder is not thread-safe: configure it on one thread. The {@link ThreadFactory} that {@link #factory()}
+ * returns is, and keeps the settings the builder had when it was created. Settings left unset are inherited from the
+ * creating thread as the OS does (affinity, policy and nice value are inherited by new threads). Without a name,
+ * threads are named {@code ft4j-0}, {@code ft4j-1}, ...
+ *
+ * <p><b>When the OS refuses a setting</b> (a policy without {@code CAP_SYS_NICE}, a CPU outside the machine), the
+ * thread ends without running its task. {@link #start(Runnable)} throws the {@link ThreadControlException} to its
+ * caller and nowhere else; a thread from {@link #unstarted} or {@link #factory()} has no caller waiting for it, so
+ * the exception goes to its uncaught exception handler.
  */
-public final class ThreadBuilder implements ThreadFactory {
-    private final PaddedAtomicLong counter = new PaddedAtomicLong();
-    private String prefix = "ft4j";
+public final class ThreadBuilder {
+    /** Numbers threads when the name is a prefix; shared by this builder and the factories it made. */
+    private final AtomicLong counter = new AtomicLong();
+    private String name = "ft4j-";
+    private boolean numbered = true;
     private boolean daemon;
     private CpuSet cpus;
     private Integer nice;
     private SchedulingPolicy policy;
     private Thread.UncaughtExceptionHandler handler;
 
-    /** Creates a builder with no settings: threads named {@code ft4j-0}, {@code ft4j-1}, ..., non-daemon. */
+    /** Creates a builder with no settings: non-daemon threads named {@code ft4j-0}, {@code ft4j-1}, ... */
     public ThreadBuilder() {}
 
     /**
-     * @param prefix threads are named {@code prefix-0}, {@code prefix-1}, ...
+     * Names every thread {@code name}, as {@link Thread.Builder#name(String)} does.
+     *
+     * @param name the name of each thread built from now on
      * @return this builder
+     * @throws NullPointerException if {@code name} is null
      */
-    public ThreadBuilder name(String prefix) {
-        this.prefix = Checks.requireNonNull(prefix, "prefix");
+    public ThreadBuilder name(String name) {
+        this.name = Checks.requireNonNull(name, "name");
+        this.numbered = false;
         return this;
     }
 
     /**
+     * Names threads {@code prefix} followed by a counter that starts at {@code start}, as
+     * {@link Thread.Builder#name(String, long)} does: {@code name("worker-", 0)} gives {@code worker-0},
+     * {@code worker-1}, ...
+     *
+     * @param prefix the text before the number
+     * @param start the number of the next thread built; 0 or more
+     * @return this builder
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws IllegalArgumentException if {@code start} is negative
+     */
+    public ThreadBuilder name(String prefix, long start) {
+        Checks.requireNonNull(prefix, "prefix");
+        if (start < 0) {
+            throw new IllegalArgumentException(Checks.badArgument("start", start, ">= 0"));
+        }
+        this.name = prefix;
+        this.numbered = true;
+        counter.set(start);
+        return this;
+    }
+
+    /**
+     * Makes the threads daemon threads, or not, as {@link Thread.Builder.OfPlatform#daemon(boolean)} does.
+     *
      * @param on whether the threads are daemon threads
      * @return this builder
      */
@@ -49,9 +88,21 @@ public final class ThreadBuilder implements ThreadFactory {
     }
 
     /**
+     * Makes the threads daemon threads; the same as {@code daemon(true)}.
+     *
+     * @return this builder
+     */
+    public ThreadBuilder daemon() {
+        return daemon(true);
+    }
+
+    /**
+     * Restricts the threads to {@code cpus} (their affinity mask), applied before the task runs.
+     *
      * @param cpus the CPUs the threads may run on
      * @return this builder
-     * @throws IllegalArgumentException if empty
+     * @throws NullPointerException if {@code cpus} is null
+     * @throws IllegalArgumentException if {@code cpus} is empty
      */
     public ThreadBuilder cpus(CpuSet cpus) {
         Checks.requireNonNull(cpus, "cpus");
@@ -63,7 +114,10 @@ public final class ThreadBuilder implements ThreadFactory {
     }
 
     /**
-     * @param nice -20 to 19
+     * Gives the threads a nice value, applied before the task runs. Lowering it below the creator's needs
+     * {@code CAP_SYS_NICE} (or a matching {@code RLIMIT_NICE}).
+     *
+     * @param nice the nice value, -20 (most CPU) to 19 (least)
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
@@ -73,8 +127,12 @@ public final class ThreadBuilder implements ThreadFactory {
     }
 
     /**
+     * Gives the threads an OS scheduling policy, applied before the task runs. The real-time policies need
+     * {@code CAP_SYS_NICE}.
+     *
      * @param policy the scheduling policy
      * @return this builder
+     * @throws NullPointerException if {@code policy} is null
      */
     public ThreadBuilder policy(SchedulingPolicy policy) {
         this.policy = Checks.requireNonNull(policy, "policy");
@@ -82,8 +140,11 @@ public final class ThreadBuilder implements ThreadFactory {
     }
 
     /**
-     * @param handler the threads' uncaught exception handler
+     * Sets the threads' uncaught exception handler, as {@link Thread.Builder#uncaughtExceptionHandler} does.
+     *
+     * @param handler the handler
      * @return this builder
+     * @throws NullPointerException if {@code handler} is null
      */
     public ThreadBuilder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
         this.handler = Checks.requireNonNull(handler, "handler");
@@ -91,33 +152,33 @@ public final class ThreadBuilder implements ThreadFactory {
     }
 
     /**
-     * Creates an unstarted thread. When started it applies the settings, then runs {@code task}; if the OS refuses
-     * a setting, the thread ends with {@link ThreadControlException} (to its uncaught exception handler) without
-     * running the task. Use {@link #start(Runnable)} to get that failure in the caller.
+     * Creates a thread that is not started, as {@link Thread.Builder#unstarted(Runnable)} does. When started it
+     * applies the settings, then runs {@code task}; if the OS refuses a setting, the thread ends with
+     * {@link ThreadControlException}, given to its uncaught exception handler, without running the task. Use
+     * {@link #start(Runnable)} to get that failure in the caller instead.
      *
      * @param task what the thread runs
-     * @return the thread
+     * @return the new, unstarted thread
+     * @throws NullPointerException if {@code task} is null
+     * @throws UnsupportedOperationException if CPUs, a nice value or a policy are set and the OS is not Linux
      */
-    @Override
-    public ControlledThread newThread(Runnable task) {
-        Checks.requireNonNull(task, "task");
-        Config config = new Config(daemon, cpus, nice, policy, handler);
-        if (config.needsOs() && !Threads.OS.isSupported()) {
-            throw new UnsupportedOperationException("CPU sets, nice values and policies need Linux; "
-                    + "check Affinity.isSupported() first");
-        }
-        return new ControlledThread(config, task, prefix + "-" + (counter.incrementAndGet() - 1));
+    public ControlledThread unstarted(Runnable task) {
+        return config().newThread(task, false);
     }
 
     /**
-     * Creates and starts a thread, and returns once its settings are applied.
+     * Creates and starts a thread, and returns once its settings are applied, as {@link Thread.Builder#start} does
+     * (which returns at once: here the settings are known to be in place when this returns).
      *
      * @param task what the thread runs
      * @return the running thread
-     * @throws ThreadControlException if the OS refused a setting; the task did not run
+     * @throws NullPointerException if {@code task} is null
+     * @throws ThreadControlException if the OS refused a setting; the task did not run, and the exception is
+     *     reported here only, not to the thread's uncaught exception handler
+     * @throws UnsupportedOperationException if CPUs, a nice value or a policy are set and the OS is not Linux
      */
     public ControlledThread start(Runnable task) {
-        ControlledThread thread = newThread(task);
+        ControlledThread thread = config().newThread(task, true);
         thread.start();
         thread.awaitReady();
         RuntimeException failure = thread.startFailure();
@@ -127,9 +188,35 @@ public final class ThreadBuilder implements ThreadFactory {
         return thread;
     }
 
-    /** A snapshot of the settings, taken per thread. */
-    record Config(boolean daemon, CpuSet cpus, Integer nice, SchedulingPolicy policy,
-                  Thread.UncaughtExceptionHandler handler) {
+    /**
+     * Returns a thread-safe {@link ThreadFactory} that builds threads with this builder's current settings, as
+     * {@link Thread.Builder#factory()} does: for {@code Executors}, {@code ThreadPoolExecutor} and anything else that
+     * takes a factory. Later changes to the builder do not affect it. A numbered name continues this builder's count.
+     *
+     * @return the factory; its {@code newThread} returns a {@link ControlledThread} as {@link #unstarted} does
+     */
+    public ThreadFactory factory() {
+        Config config = config();
+        return task -> config.newThread(task, false);
+    }
+
+    private Config config() {
+        return new Config(name, numbered ? counter : null, daemon, cpus, nice, policy, handler);
+    }
+
+    /** A snapshot of the settings. */
+    record Config(String name, AtomicLong counter, boolean daemon, CpuSet cpus, Integer nice,
+                  SchedulingPolicy policy, Thread.UncaughtExceptionHandler handler) {
+        ControlledThread newThread(Runnable task, boolean failureToStarter) {
+            Checks.requireNonNull(task, "task");
+            if (needsOs() && !Threads.OS.isSupported()) {
+                throw new UnsupportedOperationException("CPU sets, nice values and policies need Linux; "
+                        + "check Affinity.isSupported() first");
+            }
+            String threadName = counter == null ? name : name + counter.getAndIncrement();
+            return new ControlledThread(this, task, threadName, failureToStarter);
+        }
+
         boolean needsOs() {
             return cpus != null || nice != null || policy != null;
         }

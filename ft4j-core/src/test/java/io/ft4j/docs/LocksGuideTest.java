@@ -54,7 +54,7 @@ class LocksGuideTest {
         boolean got = lock.readLock().tryLock(10, TimeUnit.MILLISECONDS);
         // end::rw[]
         assertTrue(got);
-        assertEquals(1, lock.readers());
+        assertEquals(1, lock.getReadLockCount());
         lock.readLock().unlock();
         assertEquals("x'", table.get("a"));
     }

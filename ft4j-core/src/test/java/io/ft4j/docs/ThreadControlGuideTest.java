@@ -35,7 +35,7 @@ class ThreadControlGuideTest {
         SchedulingPolicy policyInside;
         // tag::threads[]
         CpuTopology topo = CpuTopology.read();          // "16 CPUs on 8 cores, 1 package, 1 NUMA node"
-        ThreadBuilder workers = new ThreadBuilder().name("worker").daemon(true).nice(5);
+        ThreadBuilder workers = new ThreadBuilder().name("worker-", 0).daemon(true).nice(5);
         for (int cpu : topo.onePerCore().toArray()) {   // one worker per physical core, no SMT siblings shared
             started.add(workers.cpus(CpuSet.of(cpu)).start(task));
         }

@@ -112,7 +112,7 @@ class IntervalLockTest {
                 return null;
             }));
         }
-        assertEquals(10, lock.queueLength());
+        assertEquals(10, lock.getQueueLength());
         lock.cede();
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), turns, "every waiter had its turn before the owner");
         assertTrue(lock.isHeldByCurrentThread());
@@ -171,7 +171,7 @@ class IntervalLockTest {
         });
         assertFalse(lock.poll());
         assertEquals(0, got.get());
-        assertEquals(1, lock.queueLength());
+        assertEquals(1, lock.getQueueLength());
         lock.cede();
         assertEquals(1, got.get());
         lock.unlock();
@@ -225,7 +225,7 @@ class IntervalLockTest {
         });
         waiter.thread().interrupt();
         assertInstanceOf(InterruptedException.class, waiter.outcome());
-        assertEquals(0, lock.queueLength());
+        assertEquals(0, lock.getQueueLength());
         lock.cede();
         lock.unlock();
         assertFalse(lock.isLocked());

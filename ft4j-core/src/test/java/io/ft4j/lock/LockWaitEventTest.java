@@ -191,7 +191,7 @@ class LockWaitEventTest {
         assertEquals(1, events.size(), events.toString());
         RecordedEvent e = events.get(0);
         assertEquals("jfr-pi", e.getString("lock"));
-        assertEquals("jfr-owner-0", e.getThread("owner").getJavaName());
+        assertEquals("jfr-owner", e.getThread("owner").getJavaName());
         assertEquals(17, e.getInt("ownerPriority"), "nice 3 is rank 17");
         assertEquals(Scheduling.rank(), e.getInt("waiterPriority"), "the waiter's own rank, inherited from here");
         assertEquals("jfr-waiter", e.getThread().getJavaName());

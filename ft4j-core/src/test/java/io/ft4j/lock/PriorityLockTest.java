@@ -40,7 +40,7 @@ class PriorityLockTest {
                 return null;
             }));
         }
-        assertEquals(priorities.length, lock.queueLength());
+        assertEquals(priorities.length, lock.getQueueLength());
         lock.unlock();
         for (Blocked w : waiters) {
             assertNull(w.outcome());
@@ -108,7 +108,7 @@ class PriorityLockTest {
         interrupted.thread().interrupt();
         assertInstanceOf(InterruptedException.class, interrupted.outcome());
         assertNull(timed.outcome(), "the timed wait returned (false) rather than throwing");
-        assertEquals(1, lock.queueLength(), "only the low-priority waiter is left");
+        assertEquals(1, lock.getQueueLength(), "only the low-priority waiter is left");
         lock.unlock();
         assertNull(low.outcome());
         assertEquals(List.of("low"), turns);
@@ -153,7 +153,7 @@ class PriorityLockTest {
             }
         });
         assertEquals(30_000, counter[0]);
-        assertEquals(0, lock.queueLength());
+        assertEquals(0, lock.getQueueLength());
     }
 
     @Test
@@ -191,8 +191,8 @@ class PriorityLockTest {
             turns.add("virtual");
             lock.unlock();
         });
-        Eventually.until("both waiters queued", () -> lock.queueLength() == 2);
-        assertEquals(2, lock.queueLength());
+        Eventually.until("both waiters queued", () -> lock.getQueueLength() == 2);
+        assertEquals(2, lock.getQueueLength());
         lock.unlock();
         virtual.join();
         assertNull(platform.outcome());

@@ -25,15 +25,15 @@ class ReaderWriterLockTest {
     @Test
     void readAndWriteScopes() {
         try (var r = lock.read()) {
-            assertEquals(1, lock.readers());
-            assertEquals(1, lock.readHoldCount());
+            assertEquals(1, lock.getReadLockCount());
+            assertEquals(1, lock.getReadHoldCount());
             assertFalse(lock.isWriteLocked());
         }
-        assertEquals(0, lock.readers());
+        assertEquals(0, lock.getReadLockCount());
         try (var w = lock.write()) {
             assertTrue(lock.isWriteLocked());
             assertTrue(lock.isWriteLockedByCurrentThread());
-            assertEquals(0, lock.writersWaiting());
+            assertEquals(0, lock.getQueuedWriterCount());
         }
         assertFalse(lock.isWriteLocked());
     }
@@ -61,8 +61,8 @@ class ReaderWriterLockTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> lock.writeLock().lock());
         assertTrue(e.getMessage().contains("release the read lock"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> lock.writeLock().tryLock());
-        assertEquals(1, lock.readHoldCount());
-        assertEquals(0, lock.writersWaiting());
+        assertEquals(1, lock.getReadHoldCount());
+        assertEquals(0, lock.getQueuedWriterCount());
         lock.readLock().unlock();
         assertTrue(lock.writeLock().tryLock());
         lock.writeLock().unlock();
@@ -78,8 +78,8 @@ class ReaderWriterLockTest {
             return null;
         });
         lock.writeLock().unlock();
-        assertEquals(1, lock.readHoldCount());
-        assertEquals(1, lock.readers());
+        assertEquals(1, lock.getReadHoldCount());
+        assertEquals(1, lock.getReadLockCount());
         Thread.ofPlatform().start(() -> assertFalse(lock.writeLock().tryLock(), "the downgraded read hold keeps"
                 + " writers out")).join();
         assertFalse(lock.isWriteLocked(), "the queued writer must wait for the downgraded read hold");
@@ -103,10 +103,10 @@ class ReaderWriterLockTest {
             lock.writeLock().unlock();
             return null;
         });
-        assertEquals(1, lock.writersWaiting());
+        assertEquals(1, lock.getQueuedWriterCount());
         // ft_utils deadlocks here: a second read hold waits behind the queued writer that waits for the first.
         assertTrue(lock.readLock().tryLock(), "a re-entrant read must not queue behind a waiting writer");
-        assertEquals(2, lock.readHoldCount());
+        assertEquals(2, lock.getReadHoldCount());
         lock.readLock().unlock();
         lock.readLock().unlock();
         assertNull(writer.outcome());
@@ -150,8 +150,8 @@ class ReaderWriterLockTest {
                 return null;
             }));
         }
-        assertEquals(5, lock.readers());
-        assertEquals(1, lock.writersWaiting());
+        assertEquals(5, lock.getReadLockCount());
+        assertEquals(1, lock.getQueuedWriterCount());
         assertFalse(lock.isWriteLocked());
         release.countDown();
         for (Thread t : holders) {
@@ -181,19 +181,19 @@ class ReaderWriterLockTest {
             }));
         }
         holding.await();
-        assertEquals(10, lock.readers());
+        assertEquals(10, lock.getReadLockCount());
         Blocked writer = Blocked.start(() -> {
             try (var w = lock.write()) {
                 return null;
             }
         });
-        assertEquals(1, lock.writersWaiting());
+        assertEquals(1, lock.getQueuedWriterCount());
         release.countDown();
         assertNull(writer.outcome());
         for (Thread t : readers) {
             t.join();
         }
-        assertEquals(0, lock.writersWaiting());
+        assertEquals(0, lock.getQueuedWriterCount());
     }
 
     @Test
@@ -244,7 +244,7 @@ class ReaderWriterLockTest {
             }
         });
         writer.join();
-        assertEquals(0, lock.writersWaiting(), "a writer that gave up must withdraw");
+        assertEquals(0, lock.getQueuedWriterCount(), "a writer that gave up must withdraw");
         assertTrue(lock.readLock().tryLock(), "readers are not held off by a writer that left");
         lock.readLock().unlock();
         lock.readLock().unlock();
@@ -253,13 +253,13 @@ class ReaderWriterLockTest {
         Thread reader = Thread.ofPlatform().start(() -> {
             try {
                 assertFalse(lock.readLock().tryLock(20, TimeUnit.MILLISECONDS));
-                assertEquals(0, lock.readHoldCount());
+                assertEquals(0, lock.getReadHoldCount());
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
         });
         reader.join();
-        assertEquals(0, lock.readers());
+        assertEquals(0, lock.getReadLockCount());
         lock.writeLock().unlock();
     }
 
@@ -280,10 +280,10 @@ class ReaderWriterLockTest {
             lock.writeLock().lockInterruptibly();
             return null;
         });
-        assertEquals(1, lock.writersWaiting());
+        assertEquals(1, lock.getQueuedWriterCount());
         writer.thread().interrupt();
         assertInstanceOf(InterruptedException.class, writer.outcome());
-        assertEquals(0, lock.writersWaiting());
+        assertEquals(0, lock.getQueuedWriterCount());
         lock.readLock().unlock();
         assertTrue(lock.writeLock().tryLock());
         lock.writeLock().unlock();

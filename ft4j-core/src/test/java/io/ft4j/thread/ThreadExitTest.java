@@ -31,7 +31,7 @@ class ThreadExitTest {
     void ft4jThreadsRunTheirActionsInOrderOnceBeforeTheyTerminate() throws Exception {
         List<Thread> threads = new ArrayList<>();
         Map<String, Thread> ranOn = new ConcurrentHashMap<>();
-        ThreadBuilder builder = new ThreadBuilder().name("exit");
+        ThreadBuilder builder = new ThreadBuilder().name("exit-", 0);
         for (int t = 0; t < THREADS; t++) {
             threads.add(builder.start(() -> {
                 String me = Thread.currentThread().getName();
@@ -114,7 +114,7 @@ class ThreadExitTest {
 
     @Test
     void actionsRunEvenWhenTheTaskThrows() throws Exception {
-        Thread t = new ThreadBuilder().uncaughtExceptionHandler((th, e) -> { }).newThread(() -> {
+        Thread t = new ThreadBuilder().uncaughtExceptionHandler((th, e) -> { }).unstarted(() -> {
             ThreadExit.register(record("thrower", 0));
             throw new RuntimeException("task failed");
         });
@@ -135,7 +135,7 @@ class ThreadExitTest {
                 () -> "value-of-" + Thread.currentThread().getName(), cleaned::add);
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            threads.add(new ThreadBuilder().name("local").start(() -> {
+            threads.add(new ThreadBuilder().name("local-", 0).start(() -> {
                 assertFalse(local.isPresent());
                 String v = local.get();
                 assertSame(v, local.get());
@@ -159,6 +159,6 @@ class ThreadExitTest {
             local.get(); // a fresh value, cleaned at exit
         });
         t.join();
-        assertEquals(List.of("value-of-removes-0", "value-of-removes-0"), cleaned);
+        assertEquals(List.of("value-of-removes", "value-of-removes"), cleaned);
     }
 }

@@ -20,11 +20,11 @@ import picocli.CommandLine.Spec;
  * multiplications by 3.14 followed by ten divisions, so done one whole step at a time, in any order of steps, the
  * value comes back to the serial reference bit for bit. Without a lock, steps interleave and updates are lost, and the
  * value drifts (to infinity or zero when divisions or multiplications go missing). Under an {@link IntervalLock} each
- * thread holds the lock across its loop and calls {@code poll()} after each step: execution is serial and exact, and
+ * thread holds the lock across its loop and calls {@code cedeIfDue()} after each step: execution is serial and exact, and
  * every thread still gets a turn each interval, as under the GIL's switch interval.
  */
 @Command(name = "interval", mixinStandardHelpOptions = true,
-        description = "Time-sliced consistency: a shared double, racy vs IntervalLock with poll().")
+        description = "Time-sliced consistency: a shared double, racy vs IntervalLock with cedeIfDue().")
 final class IntervalDemo implements Callable<Integer> {
     private static final double FACTOR = 3.14;
     private static final int HALF_STEP = 10;
@@ -84,7 +84,7 @@ final class IntervalDemo implements Callable<Integer> {
         print(out, "no lock", racy, reference);
         IntervalLock lock = new IntervalLock(Duration.ofMillis(intervalMillis));
         Outcome sliced = run(true, lock);
-        print(out, "IntervalLock(" + intervalMillis + " ms) + poll()", sliced, reference);
+        print(out, "IntervalLock(" + intervalMillis + " ms) + cedeIfDue()", sliced, reference);
         boolean exact = sliced.value() == reference && sliced.peakInside() == 1;
         out.printf(Locale.ROOT, "%n%s%n", racy.value() == reference
                 ? "The unlocked run happened to come out exact this time; the race is still there (rerun, or raise -n)."
@@ -139,7 +139,7 @@ final class IntervalDemo implements Callable<Integer> {
                         peak.accumulateAndGet(now, Math::max);
                         step(shared);
                         inside.decrementAndGet();
-                        if (locked && lock.poll()) {
+                        if (locked && lock.cedeIfDue()) {
                             turns.incrementAndGet();
                         }
                     }

@@ -216,7 +216,7 @@ class Ft4jTest {
         String text = out.toString();
         java.util.regex.Matcher ref = java.util.regex.Pattern.compile("(?m)^\\s+serial reference\\s+(\\S+)").matcher(text);
         java.util.regex.Matcher locked = java.util.regex.Pattern
-                .compile("IntervalLock\\(1 ms\\) \\+ poll\\(\\)\\s+(\\S+)\\s+yes\\s+1\\s+(\\d+)").matcher(text);
+                .compile("IntervalLock\\(1 ms\\) \\+ cedeIfDue\\(\\)\\s+(\\S+)\\s+yes\\s+1\\s+(\\d+)").matcher(text);
         assertTrue(ref.find() && locked.find(), text);
         assertEquals(ref.group(1), locked.group(1), "the locked run matches the serial reference bit for bit");
         assertTrue(Long.parseLong(locked.group(2)) >= 0, text);

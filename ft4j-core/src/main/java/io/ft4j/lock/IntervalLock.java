@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A time-sliced lock: the owner holds it across a long loop and calls {@link #poll()} each iteration; once the
- * interval has passed since its first poll, poll hands the lock to the longest waiter and queues the owner
+ * A time-sliced lock: the owner holds it across a long loop and calls {@link #cedeIfDue()} each iteration; once the
+ * interval has passed since its first call, {@code cedeIfDue} hands the lock to the longest waiter and queues the owner
  * behind the others. This is the GIL's switch interval as a tool: serial, deterministic execution of the guarded
  * work, with a turn for every waiter per interval and no lock traffic in between.
  *
@@ -23,15 +23,15 @@ import java.util.concurrent.TimeUnit;
  * reads. A release that finds no waiter clears the owner word and then reads the waiter count, and a waiter adds
  * itself to the count and then reads the owner word (Dekker's pattern), so one of them always hands over.
  *
- * <p><b>Owner checks.</b> Unlocking, polling or ceding without holding the lock throws
- * {@link IllegalMonitorStateException} (ft_utils lets a non-owner's poll pass unnoticed); locking it again while
- * holding it throws {@link IllegalStateException} instead of deadlocking. Conditions are not supported.
+ * <p><b>Owner checks.</b> Unlocking or ceding without holding the lock throws
+ * {@link IllegalMonitorStateException}; locking it again while holding it throws {@link IllegalStateException}
+ * instead of deadlocking. Conditions are not supported.
  */
 public final class IntervalLock extends QueuedLock {
     private final long intervalNanos;
     /**
      * When the owner's interval started, or {@link #NOT_STARTED}: a clock read costs more than the whole uncontended
-     * lock and unlock, so acquiring does not read the clock; the owner's first poll does. Owner-only.
+     * lock and unlock, so acquiring does not read the clock; the owner's first cedeIfDue does. Owner-only.
      */
     private long acquiredAt = NOT_STARTED;
     private static final long NOT_STARTED = Long.MIN_VALUE;
@@ -42,7 +42,7 @@ public final class IntervalLock extends QueuedLock {
     }
 
     /**
-     * @param interval how long an owner keeps the lock before {@link #poll()} hands it on
+     * @param interval how long an owner keeps the lock before {@link #cedeIfDue()} hands it on
      * @throws NullPointerException if {@code interval} is null
      * @throws IllegalArgumentException if {@code interval} is negative
      */
@@ -51,7 +51,7 @@ public final class IntervalLock extends QueuedLock {
     }
 
     /**
-     * @param interval how long an owner keeps the lock before {@link #poll()} hands it on
+     * @param interval how long an owner keeps the lock before {@link #cedeIfDue()} hands it on
      * @param name the name the lock-order checker reports it by, or null to name it by identity
      * @throws NullPointerException if {@code interval} is null
      * @throws IllegalArgumentException if {@code interval} is negative
@@ -113,14 +113,14 @@ public final class IntervalLock extends QueuedLock {
 
     /**
      * Cedes if the interval has passed since this thread's interval started; otherwise does nothing. The interval
-     * starts at the first poll after acquiring the lock (acquiring does not read the clock, to keep lock and unlock
+     * starts at the first call after acquiring the lock (acquiring does not read the clock, to keep lock and unlock
      * cheap) and again at every cede. Call it once per iteration of a loop that holds the lock: it costs a clock read.
      *
      * @return whether the interval had passed, so that {@link #cede()} ran
      * @throws IllegalMonitorStateException if this thread does not hold the lock
      */
-    public boolean poll() {
-        requireOwner("poll");
+    public boolean cedeIfDue() {
+        requireOwner("cedeIfDue");
         long now = System.nanoTime();
         if (acquiredAt == NOT_STARTED) {
             acquiredAt = now;
@@ -135,7 +135,7 @@ public final class IntervalLock extends QueuedLock {
         return true;
     }
 
-    /** @return the interval after which {@link #poll()} hands the lock on */
+    /** @return the interval after which {@link #cedeIfDue()} hands the lock on */
     public Duration interval() {
         return Duration.ofNanos(intervalNanos);
     }

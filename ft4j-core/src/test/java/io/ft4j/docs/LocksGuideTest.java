@@ -69,7 +69,7 @@ class LocksGuideTest {
         try {
             for (int item : work) {
                 done.add(item);    // serial with every other holder of the lock
-                lock.poll();       // 5 ms into our turn? hand the lock to the next waiter, queue behind the rest
+                lock.cedeIfDue();  // 5 ms into our turn? hand the lock to the next waiter, queue behind the rest
             }
         } finally {
             lock.unlock();

@@ -41,7 +41,7 @@ class IntervalLockTest {
     void ownerChecks() throws Exception {
         IntervalLock lock = new IntervalLock();
         assertThrows(IllegalMonitorStateException.class, lock::unlock);
-        assertThrows(IllegalMonitorStateException.class, lock::poll);
+        assertThrows(IllegalMonitorStateException.class, lock::cedeIfDue);
         assertThrows(IllegalMonitorStateException.class, lock::cede);
         lock.lock();
         IllegalStateException relock = assertThrows(IllegalStateException.class, lock::lock);
@@ -49,7 +49,7 @@ class IntervalLockTest {
         assertThrows(IllegalStateException.class, lock::tryLock);
         Thread.ofPlatform().start(() -> {
             assertThrows(IllegalMonitorStateException.class, lock::unlock);
-            assertThrows(IllegalMonitorStateException.class, lock::poll, "a stranger's poll is an error at any time");
+            assertThrows(IllegalMonitorStateException.class, lock::cedeIfDue, "a stranger's cedeIfDue is an error at any time");
             assertThrows(IllegalMonitorStateException.class, lock::cede);
         }).join();
         assertTrue(lock.isHeldByCurrentThread());
@@ -68,7 +68,7 @@ class IntervalLockTest {
     void pollAndCedeKeepTheLockWhenNobodyWaits() {
         IntervalLock lock = new IntervalLock(Duration.ZERO);
         lock.lock();
-        assertTrue(lock.poll(), "past the interval, poll cedes");
+        assertTrue(lock.cedeIfDue(), "past the interval, cedeIfDue cedes");
         assertTrue(lock.isHeldByCurrentThread(), "with nobody waiting the owner keeps the lock");
         lock.cede();
         assertTrue(lock.isHeldByCurrentThread());
@@ -87,7 +87,7 @@ class IntervalLockTest {
                     assertEquals(0, inside.getAndIncrement());
                     counter[0]++;
                     inside.decrementAndGet();
-                    lock.poll();
+                    lock.cedeIfDue();
                 } finally {
                     lock.unlock();
                 }
@@ -134,13 +134,13 @@ class IntervalLockTest {
             waiters.add(Blocked.start(() -> {
                 lock.lock();
                 turns.add("a" + id);
-                assertTrue(lock.poll());
+                assertTrue(lock.cedeIfDue());
                 turns.add("b" + id);
                 lock.unlock();
                 return null;
             }));
         }
-        assertTrue(lock.poll());
+        assertTrue(lock.cedeIfDue());
         turns.add("owner");
         lock.unlock();
         for (Blocked w : waiters) {
@@ -169,7 +169,7 @@ class IntervalLockTest {
             lock.unlock();
             return null;
         });
-        assertFalse(lock.poll());
+        assertFalse(lock.cedeIfDue());
         assertEquals(0, got.get());
         assertEquals(1, lock.getQueueLength());
         lock.cede();

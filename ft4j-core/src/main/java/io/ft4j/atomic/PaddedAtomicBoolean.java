@@ -22,8 +22,8 @@ package io.ft4j.atomic;
  * Design notes
  *
  * Algorithm. The long slot of a PaddedCell holds 0 (false) or 1 (true); ft_utils stores -1/0 in an AtomicInt64; the
- * encoding is private here. getAndSet(true) is test-and-test-and-set: a volatile read first, and only when it sees false
- * an XCHG. A flag that is already set is therefore tested without taking its cache line exclusive, which keeps
+ * encoding is private here. getAndSet(true) is test-and-test-and-set: a volatile read first, and only when it sees
+ * false an XCHG. A flag that is already set is therefore tested without taking its cache line exclusive, which keeps
  * spinning readers from slowing the writer down.
  *
  * Linearization points. get/set: the access. getAndSet(true): the read when it sees true (the flag is set then and

@@ -41,18 +41,18 @@ import java.util.function.LongUnaryOperator;
  *
  * Algorithm. One long slot in a PaddedCell (128 bytes of padding on each side), accessed only through the cell's
  * VarHandle. Operations the hardware does in one instruction use the VarHandle's own atomic (getAndAdd -> LOCK XADD,
- * getAndSet -> XCHG, compareAndExchange -> LOCK CMPXCHG). getAndBitwiseOr/And/Xor use the VarHandle's getAndBitwiseOr/And/Xor: one atomic
- * step, no lambda, no allocation (HotSpot implements them as a CAS loop inside the JDK on x86). Multiply, floor-divide
- * and the user-function updates have no hardware form: they run a CAS loop, `update`, that backs off exponentially
- * (internal.wait.Backoff) after each failed CAS.
+ * getAndSet -> XCHG, compareAndExchange -> LOCK CMPXCHG). getAndBitwiseOr/And/Xor use the VarHandle's
+ * getAndBitwiseOr/And/Xor: one atomic step, no lambda, no allocation (HotSpot implements them as a CAS loop inside the
+ * JDK on x86). Multiply, floor-divide and the user-function updates have no hardware form: they run a CAS loop,
+ * `update`, that backs off exponentially (internal.wait.Backoff) after each failed CAS.
  *
  * Linearization points. Loads and stores: the access itself. getAndAdd/getAndSet/getAndBitwise*: the atomic
  * instruction. CAS-loop operations: the successful compareAndExchange in `update`. compareAndSet and
  * compareAndExchange: the CAS, whether it succeeds or fails (a failed CAS linearizes as a read of the witness).
  *
- * Contention. getAndAdd never fails, so incrementAndGet/getAndAdd are wait-free. CAS-loop operations are lock-free: a failed CAS
- * means another thread's succeeded. Backoff trades a little latency for much less cache-line traffic when two or more
- * threads hammer one counter; uncontended, the first CAS succeeds and no backoff code runs.
+ * Contention. getAndAdd never fails, so incrementAndGet/getAndAdd are wait-free. CAS-loop operations are lock-free: a
+ * failed CAS means another thread's succeeded. Backoff trades a little latency for much less cache-line traffic when
+ * two or more threads hammer one counter; uncontended, the first CAS succeeds and no backoff code runs.
  *
  * Not provided. The non-mutating binary operators of ft_utils (a + 1, a * 2, ...) are `get()` followed by ordinary
  * Java arithmetic and need no method.
@@ -207,7 +207,7 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * Adds {@code delta} and returns the new value (Python's {@code +=}; {@code -=} is {@code addAndGet(-delta)}).
+     * Adds {@code delta} and returns the new value. To subtract, pass {@code -delta}.
      *
      * @param delta the amount to add (may be negative)
      * @return the value after the addition
@@ -220,7 +220,7 @@ public final class PaddedAtomicLong extends PaddedCell {
     // Multiply and floor-divide: CAS loop with backoff
 
     /**
-     * Multiplies by {@code factor} in one atomic step and returns the value before.
+     * Multiplies by {@code factor} in one atomic step and returns the value before. The product wraps to 64 bits.
      *
      * @param factor the multiplier
      * @return the previous value
@@ -230,7 +230,7 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * Multiplies by {@code factor} in one atomic step and returns the new value (ft_utils' {@code *=}).
+     * Multiplies by {@code factor} in one atomic step and returns the new value.
      *
      * @param factor the multiplier
      * @return the product, wrapped to 64 bits
@@ -252,9 +252,8 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * Floor-divides by {@code divisor} in one atomic step and returns the new value (ft_utils' {@code //=}). Rounds
-     * toward negative infinity, as {@link Math#floorDiv(long, long)} and Python's {@code //} do:
-     * {@code -7 // 2 == -4}.
+     * Floor-divides by {@code divisor} in one atomic step and returns the new value. Rounds toward negative infinity,
+     * as {@link Math#floorDiv(long, long)} does: -7 floor-divided by 2 is -4.
      *
      * @param divisor the divisor
      * @return the quotient, floored
@@ -268,7 +267,7 @@ public final class PaddedAtomicLong extends PaddedCell {
     // Bitwise: VarHandle getAndBitwise*, one atomic step
 
     /**
-     * ORs {@code mask} into the value in one atomic step and returns the value before (ft_utils' {@code |=}).
+     * ORs {@code mask} into the value in one atomic step and returns the value before.
      *
      * @param mask the bits to set
      * @return the previous value
@@ -278,7 +277,7 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * ANDs {@code mask} into the value in one atomic step and returns the value before (ft_utils' {@code &=}).
+     * ANDs {@code mask} into the value in one atomic step and returns the value before.
      *
      * @param mask the bits to keep
      * @return the previous value
@@ -288,7 +287,7 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * XORs {@code mask} into the value in one atomic step and returns the value before (ft_utils' {@code ^=}).
+     * XORs {@code mask} into the value in one atomic step and returns the value before.
      *
      * @param mask the bits to flip
      * @return the previous value
@@ -335,7 +334,9 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * {@link #compareAndExchange(long, long)} with acquire semantics on the read and plain semantics on the write.
+     * Sets the value to {@code newValue} if it equals {@code expected}, and returns the value seen, as
+     * {@link #compareAndExchange(long, long)} does but with acquire semantics on the read and plain semantics on the
+     * write.
      *
      * @param expected the value the caller believes is current
      * @param newValue the value to store if it is
@@ -346,7 +347,9 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * {@link #compareAndExchange(long, long)} with release semantics on the write and plain semantics on the read.
+     * Sets the value to {@code newValue} if it equals {@code expected}, and returns the value seen, as
+     * {@link #compareAndExchange(long, long)} does but with release semantics on the write and plain semantics on the
+     * read.
      *
      * @param expected the value the caller believes is current
      * @param newValue the value to store if it is
@@ -357,8 +360,9 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * May fail spuriously (even when the value equals {@code expected}); volatile semantics. For retry loops on
-     * platforms where a weak CAS is cheaper (LL/SC).
+     * Possibly sets the value to {@code newValue} if it equals {@code expected}, with volatile semantics. It may fail
+     * spuriously (even when the value equals {@code expected}); for retry loops on platforms where a weak CAS is
+     * cheaper (LL/SC).
      *
      * @param expected the value the caller believes is current
      * @param newValue the value to store if it is
@@ -369,7 +373,8 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * May fail spuriously; acquire semantics.
+     * Possibly sets the value to {@code newValue} if it equals {@code expected}, with acquire semantics. It may fail
+     * spuriously.
      *
      * @param expected the value the caller believes is current
      * @param newValue the value to store if it is
@@ -380,7 +385,8 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * May fail spuriously; release semantics.
+     * Possibly sets the value to {@code newValue} if it equals {@code expected}, with release semantics. It may fail
+     * spuriously.
      *
      * @param expected the value the caller believes is current
      * @param newValue the value to store if it is
@@ -391,7 +397,8 @@ public final class PaddedAtomicLong extends PaddedCell {
     }
 
     /**
-     * May fail spuriously; plain semantics: atomic, but no ordering against other variables.
+     * Possibly sets the value to {@code newValue} if it equals {@code expected}, with plain semantics: atomic, but no
+     * ordering against other variables. It may fail spuriously.
      *
      * @param expected the value the caller believes is current
      * @param newValue the value to store if it is

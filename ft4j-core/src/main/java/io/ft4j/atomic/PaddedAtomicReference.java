@@ -10,8 +10,8 @@ import java.util.function.UnaryOperator;
  * {@link java.util.concurrent.atomic.AtomicReference}, with each instance alone on its cache lines, so that a hot
  * reference does not slow down the threads that update the objects allocated next to it. The design follows the
  * {@code AtomicReference} of ft_utils, a library for free-threaded Python. The name differs from the JDK's class so
- * that both can be imported in one file. The reference may be null. Comparisons are by <b>identity</b> ({@code ==}), never {@code equals}, as in ft_utils
- * ({@code is}) and {@link java.util.concurrent.atomic.AtomicReference}.
+ * that both can be imported in one file. The reference may be null. Comparisons are by <b>identity</b>
+ * ({@code ==}), never {@code equals}, as in {@link java.util.concurrent.atomic.AtomicReference}.
  *
  * <pre>{@code
  * PaddedAtomicReference<Config> current = new PaddedAtomicReference<>(initial);
@@ -30,9 +30,9 @@ import java.util.function.UnaryOperator;
  * Design notes
  *
  * Algorithm. The reference slot of a PaddedCell (128 bytes of padding on each side) accessed through its VarHandle.
- * getAndSet is the VarHandle's (XCHG); compareAndSet/compareAndExchange are the VarHandle CAS, which compares references by
- * identity. updateAndGet/accumulateAndGet run a CAS loop that backs off exponentially after each failure
- * (internal.wait.Backoff), like PaddedAtomicLong's.
+ * getAndSet is the VarHandle's (XCHG); compareAndSet/compareAndExchange are the VarHandle CAS, which compares
+ * references by identity (as ft_utils' `is` does). updateAndGet/accumulateAndGet run a CAS loop that backs off
+ * exponentially after each failure (internal.wait.Backoff), like PaddedAtomicLong's.
  *
  * Linearization points. Loads and stores: the access. getAndSet: the XCHG. CAS: the CAS, successful or not. Updates:
  * the successful CAS in `update`.
@@ -167,7 +167,9 @@ public final class PaddedAtomicReference<V> extends PaddedCell {
     }
 
     /**
-     * {@link #compareAndExchange} with acquire semantics on the read and plain semantics on the write.
+     * Sets the reference to {@code newValue} if the current one is {@code expected} (identity), and returns the
+     * reference seen, as {@link #compareAndExchange} does but with acquire semantics on the read and plain semantics
+     * on the write.
      *
      * @param expected the reference the caller believes is current
      * @param newValue the reference to store if it is
@@ -179,7 +181,9 @@ public final class PaddedAtomicReference<V> extends PaddedCell {
     }
 
     /**
-     * {@link #compareAndExchange} with release semantics on the write and plain semantics on the read.
+     * Sets the reference to {@code newValue} if the current one is {@code expected} (identity), and returns the
+     * reference seen, as {@link #compareAndExchange} does but with release semantics on the write and plain semantics
+     * on the read.
      *
      * @param expected the reference the caller believes is current
      * @param newValue the reference to store if it is
@@ -191,7 +195,8 @@ public final class PaddedAtomicReference<V> extends PaddedCell {
     }
 
     /**
-     * May fail spuriously; volatile semantics.
+     * Possibly sets the reference to {@code newValue} if the current one is {@code expected} (identity), with
+     * volatile semantics. It may fail spuriously (even when the current reference is {@code expected}).
      *
      * @param expected the reference the caller believes is current
      * @param newValue the reference to store if it is

@@ -16,10 +16,10 @@ import java.lang.invoke.VarHandle;
  * are {@code byte} fields so that they leave no gap for a subclass field to be packed into, which the JDK 15+ field
  * layout would otherwise do. {@code PaddedCellLayoutTest} checks the offsets with JOL.
  *
- * <p><b>One core for every atomic.</b> The long slot serves {@code PaddedAtomicLong} and {@code PaddedAtomicBoolean}, the
- * reference slot {@code PaddedAtomicReference}; each uses one and leaves the other at its default. The unused slot costs
- * 4 to 8 bytes out of about 280, and in exchange the padding is written once. The classes are package-private: a public
- * superclass in an unexported package would leak into the exported API (javac's {@code -Xlint:exports}).
+ * <p><b>One core for every atomic.</b> The long slot serves {@code PaddedAtomicLong} and {@code PaddedAtomicBoolean},
+ * the reference slot {@code PaddedAtomicReference}; each uses one and leaves the other at its default. The unused slot
+ * costs 4 to 8 bytes out of about 280, and in exchange the padding is written once. The classes are package-private: a
+ * public superclass in an unexported package would leak into the exported API (javac's {@code -Xlint:exports}).
  */
 abstract class PaddedCell extends CellFields {
     byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;

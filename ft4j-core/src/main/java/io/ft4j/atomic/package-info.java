@@ -3,11 +3,12 @@
  * {@link io.ft4j.atomic.PaddedAtomicBoolean}, each padded against false sharing.
  *
  * <h2 id="MemoryVisibility">Memory effects</h2>
- * Methods without a mode in their name ({@code get}, {@code set}, {@code incrementAndGet}, {@code getAndAdd}, {@code getAndSet},
- * {@code compareAndSet}, ...) are <em>volatile</em>: together they form one total order that every thread agrees on,
- * and a volatile write happens-before every volatile read that sees it.
+ * Methods without a mode in their name ({@code get}, {@code set}, {@code incrementAndGet}, {@code getAndAdd},
+ * {@code getAndSet}, {@code compareAndSet}, ...) are <em>volatile</em>: together they form one total order that every
+ * thread agrees on, and a volatile write happens-before every volatile read that sees it.
  *
- * <p>The named variants have exactly the effects of the {@link java.lang.invoke.VarHandle} access mode of the same name:
+ * <p>The named variants have exactly the effects of the {@link java.lang.invoke.VarHandle} access mode of the same
+ * name:
  * <ul>
  *   <li>{@code getPlain}/{@code setPlain}: an ordinary field access; no promise across threads.</li>
  *   <li>{@code getOpaque}/{@code setOpaque}: atomic and coherent for this one variable (a thread never sees it go

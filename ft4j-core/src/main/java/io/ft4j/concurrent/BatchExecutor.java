@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * A shared producer that computes results in batches and hands them out lock-free: ft_utils' {@code BatchExecutor}.
+ * A thread-safe source of results that calls a {@link Supplier} in batches and hands the results out lock-free. The
+ * design follows ft_utils' {@code BatchExecutor}, without its stale-index race.
  *
  * <pre>{@code
  * BatchExecutor<Long> ids = new BatchExecutor<>(idService::next, 64);  // one call to refill per 64 loads
@@ -28,6 +29,8 @@ import java.util.function.Supplier;
  *       {@code load()} throws {@link IllegalStateException} with the source's exception as its cause.</li>
  *   <li>No fairness: a thread that keeps finding the batch empty refills it; others may overtake it.</li>
  * </ul>
+ *
+ * @param <T> the type of the results
  */
 /*
  * Design notes
@@ -58,6 +61,9 @@ public final class BatchExecutor<T> {
     private volatile Batch current;
 
     /**
+     * Creates an executor that refills from {@code source}, {@code size} results at a time. The source is first
+     * called by the first {@link #load()}, not here.
+     *
      * @param source called {@code size} times per refill, by one thread at a time
      * @param size how many results one refill produces
      * @throws NullPointerException if {@code source} is null
@@ -75,7 +81,8 @@ public final class BatchExecutor<T> {
      * @return a result no other {@code load()} returns
      * @throws IllegalStateException if the source failed earlier and every result it produced has been handed out;
      *     the cause is the source's exception
-     * @throws RuntimeException or Error: whatever the source throws, to the thread whose refill called it
+     * @throws RuntimeException whatever the source throws, to the thread whose refill called it (an {@link Error}
+     *     from the source propagates the same way)
      */
     @SuppressWarnings("unchecked")
     public T load() {
@@ -89,7 +96,11 @@ public final class BatchExecutor<T> {
         }
     }
 
-    /** @return whether the source has failed (results produced before the failure may remain) */
+    /**
+     * Returns whether the source has failed; results produced before the failure may remain to be loaded.
+     *
+     * @return true once the source has thrown
+     */
     public boolean isFailed() {
         return current.failure != null;
     }

@@ -305,6 +305,14 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         }
     }
 
+    /**
+     * Returns the value for {@code key}, or {@code defaultValue} if there is none. Never blocks.
+     *
+     * @param key the key
+     * @param defaultValue what to return if {@code key} has no value
+     * @return its value, or {@code defaultValue}
+     * @throws NullPointerException if {@code key} is null
+     */
     @Override
     public V getOrDefault(Object key, V defaultValue) {
         V v = get(key);
@@ -312,6 +320,8 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
+     * Returns whether the map holds {@code key}. Never blocks.
+     *
      * @param key the key
      * @return whether the map holds {@code key}
      * @throws NullPointerException if {@code key} is null
@@ -322,7 +332,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * Scans every entry: O(size), weakly consistent.
+     * Returns whether some key maps to a value equal to {@code value}. Scans every entry: O(size), weakly consistent.
      *
      * @param value the value to look for
      * @return whether some key maps to a value equal to it
@@ -341,8 +351,8 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * The number of entries: exact when no write is in progress, otherwise some value the map held or is about to
-     * hold; not an atomic snapshot.
+     * Returns the number of entries: exact when no write is in progress, otherwise some value the map held or is about
+     * to hold; not an atomic snapshot.
      *
      * @return the number of entries, at most {@link Integer#MAX_VALUE}
      */
@@ -352,7 +362,7 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * The number of entries as a long, for maps that may hold more than {@link Integer#MAX_VALUE}; as weak as
+     * Returns the number of entries as a long, for maps that may hold more than {@link Integer#MAX_VALUE}; as weak as
      * {@link #size()}.
      *
      * @return the number of entries
@@ -361,7 +371,11 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         return Math.max(0L, count.sum());
     }
 
-    /** @return whether the map holds no entry (as weak as {@link #size()}) */
+    /**
+     * Returns whether the map holds no entry; as weak as {@link #size()}.
+     *
+     * @return true if the map held no entry when counted
+     */
     @Override
     public boolean isEmpty() {
         return count.sum() <= 0L;
@@ -371,7 +385,14 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     // Single-key writes: CAS into an empty bin, otherwise under the monitor of the bin's first node
 
     /**
+     * Maps {@code key} to {@code value}, replacing any value it had, atomically.
+     *
+     * @param key the key
+     * @param value the value
+     * @return the value before, or null if the key was absent
      * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalStateException on a recursive update: if called from inside a function this map is running for
+     *     {@code compute} and the like, and it meets that function's locked bin (see the class description)
      */
     @Override
     public V put(K key, V value) {
@@ -379,10 +400,14 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * Inserts {@code value} if {@code key} is absent: ft_utils' {@code setdefault}, atomically.
+     * Maps {@code key} to {@code value} if {@code key} is absent, atomically.
      *
+     * @param key the key
+     * @param value the value to insert if the key is absent
      * @return the value already there (and the map is unchanged), or null if {@code value} was inserted
      * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalStateException on a recursive update: if called from inside a function this map is running for
+     *     {@code compute} and the like, and it meets that function's locked bin (see the class description)
      */
     @Override
     public V putIfAbsent(K key, V value) {
@@ -446,10 +471,13 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * Removes {@code key}: ft_utils' {@code pop}, atomically.
+     * Removes {@code key} and its value, atomically.
      *
+     * @param key the key
      * @return the value removed, or null if there was none
      * @throws NullPointerException if {@code key} is null
+     * @throws IllegalStateException on a recursive update: if called from inside a function this map is running for
+     *     {@code compute} and the like, and it meets that function's locked bin (see the class description)
      */
     @Override
     public V remove(Object key) {
@@ -457,7 +485,14 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
+     * Removes {@code key} only if it maps to a value equal to {@code value}, atomically.
+     *
+     * @param key the key
+     * @param value the value the key must map to
+     * @return true if the key was removed
      * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalStateException on a recursive update: if called from inside a function this map is running for
+     *     {@code compute} and the like, and it meets that function's locked bin (see the class description)
      */
     @Override
     public boolean remove(Object key, Object value) {
@@ -467,7 +502,15 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
+     * Replaces the value of {@code key} with {@code newValue} only if it is equal to {@code oldValue}, atomically.
+     *
+     * @param key the key
+     * @param oldValue the value the key must map to
+     * @param newValue the value to store
+     * @return true if the value was replaced
      * @throws NullPointerException if any argument is null
+     * @throws IllegalStateException on a recursive update: if called from inside a function this map is running for
+     *     {@code compute} and the like, and it meets that function's locked bin (see the class description)
      */
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
@@ -478,7 +521,14 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
+     * Replaces the value of {@code key} with {@code value} only if the key is present, atomically.
+     *
+     * @param key the key
+     * @param value the value to store
+     * @return the value before, or null if the key was absent (and the map is unchanged)
      * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalStateException on a recursive update: if called from inside a function this map is running for
+     *     {@code compute} and the like, and it meets that function's locked bin (see the class description)
      */
     @Override
     public V replace(K key, V value) {
@@ -546,10 +596,16 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * Atomic: the function runs at most once, with the key's bin locked, and only if the key is absent.
+     * Returns the value of {@code key}, first computing it with {@code mappingFunction} and inserting it if the key is
+     * absent. Atomic: the function runs at most once, with the key's bin locked, and only if the key is absent.
      *
+     * @param key the key
+     * @param mappingFunction computes the value from the key; a null result inserts nothing
+     * @return the value present or computed, or null if the function returned null
      * @throws NullPointerException if {@code key} or {@code mappingFunction} is null
-     * @throws IllegalStateException if the function updates this map's same bin
+     * @throws IllegalStateException if the function updates this map's same bin, or on a recursive update as
+     *     described for {@link #put}
+     * @throws RuntimeException or Error if the function does so, in which case the mapping is unchanged
      */
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
@@ -631,10 +687,17 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * Atomic: the function runs at most once, with the key's bin locked, and only if the key is present.
+     * Replaces the value of {@code key}, if present, with one computed from the key and its value, or removes the key
+     * if the result is null. Atomic: the function runs at most once, with the key's bin locked, and only if the key is
+     * present.
      *
+     * @param key the key
+     * @param remappingFunction computes the new value from the key and its current value
+     * @return the new value, or null if the key was absent or is now removed
      * @throws NullPointerException if {@code key} or {@code remappingFunction} is null
-     * @throws IllegalStateException if the function updates this map's same bin
+     * @throws IllegalStateException if the function updates this map's same bin, or on a recursive update as
+     *     described for {@link #put}
+     * @throws RuntimeException or Error if the function does so, in which case the mapping is unchanged
      */
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
@@ -680,10 +743,16 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * Atomic: the function runs exactly once, with the key's bin locked.
+     * Maps {@code key} to a value computed from the key and its current value (null if absent), or removes the key if
+     * the result is null. Atomic: the function runs exactly once, with the key's bin locked.
      *
+     * @param key the key
+     * @param remappingFunction computes the new value from the key and its current value, or null
+     * @return the new value, or null if the key is now absent
      * @throws NullPointerException if {@code key} or {@code remappingFunction} is null
-     * @throws IllegalStateException if the function updates this map's same bin
+     * @throws IllegalStateException if the function updates this map's same bin, or on a recursive update as
+     *     described for {@link #put}
+     * @throws RuntimeException or Error if the function does so, in which case the mapping is unchanged
      */
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
@@ -758,11 +827,17 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * Atomic: inserts {@code value} if absent, otherwise stores {@code function(old, value)} (removing the key if that
-     * is null); the function runs at most once, with the key's bin locked.
+     * Maps {@code key} to {@code value} if it is absent, otherwise to {@code remappingFunction(old, value)}, removing
+     * the key if that is null. Atomic: the function runs at most once, with the key's bin locked.
      *
+     * @param key the key
+     * @param value the value to insert if the key is absent, and the second argument of the function
+     * @param remappingFunction computes the new value from the current one and {@code value}
+     * @return the new value, or null if the key is now absent
      * @throws NullPointerException if any argument is null
-     * @throws IllegalStateException if the function updates this map's same bin
+     * @throws IllegalStateException if the function updates this map's same bin, or on a recursive update as
+     *     described for {@link #put}
+     * @throws RuntimeException or Error if the function does so, in which case the mapping is unchanged
      */
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
@@ -937,7 +1012,12 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     // -----------------------------------------------------------------------------------------------------------
     // Whole-map operations: one bin at a time
 
-    /** Removes every entry, one bin at a time (each bin atomically; not the map as a whole). */
+    /**
+     * Removes every entry, one bin at a time (each bin atomically; not the map as a whole).
+     *
+     * @throws IllegalStateException on a recursive update: if called from inside a function this map is running for
+     *     {@code compute} and the like, and it meets that function's locked bin (see the class description)
+     */
     @Override
     public void clear() {
         Node<K, V>[] tab = table;
@@ -975,8 +1055,8 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
     }
 
     /**
-     * Copies the entries into a new {@link HashMap}: ft_utils' {@code as_dict}. The copy is weakly consistent, like
-     * iteration: every entry present throughout the copy is in it.
+     * Returns a copy of the entries in a new {@link HashMap}. The copy is weakly consistent, like iteration: every
+     * entry present throughout the copy is in it.
      *
      * @return a new, independent map
      */
@@ -989,18 +1069,37 @@ public final class ConcurrentDict<K, V> extends AbstractMap<K, V> implements Con
         return copy;
     }
 
+    /**
+     * Returns a {@link Set} view of the keys, backed by the map. It supports removal but not addition; iteration is
+     * weakly consistent, and removals decided while walking the view follow the rules in the class description.
+     *
+     * @return the key view
+     */
     @Override
     public Set<K> keySet() {
         KeySet<K, V> ks = keySet;
         return ks != null ? ks : (keySet = new KeySet<>(this));
     }
 
+    /**
+     * Returns a {@link Collection} view of the values, backed by the map. It supports removal but not addition;
+     * iteration is weakly consistent, and removals follow the rules in the class description.
+     *
+     * @return the value view
+     */
     @Override
     public Collection<V> values() {
         Values<K, V> vs = values;
         return vs != null ? vs : (values = new Values<>(this));
     }
 
+    /**
+     * Returns a {@link Set} view of the entries, backed by the map. It supports removal but not addition; iteration is
+     * weakly consistent, its entries' {@code setValue} writes through with {@code put}, and removals follow the rules
+     * in the class description.
+     *
+     * @return the entry view
+     */
     @Override
     public Set<Map.Entry<K, V>> entrySet() {
         EntrySet<K, V> es = entrySet;

@@ -9,8 +9,8 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Gathers results that producers finish in any order, and hands them to one consumer in key order: ft_utils'
- * {@code ConcurrentGatheringIterator}.
+ * A thread-safe buffer that gathers results that producers finish in any order, and hands them to one consumer, through
+ * an {@link Iterator}, in key order. The design follows ft_utils' {@code ConcurrentGatheringIterator}.
  *
  * <pre>{@code
  * ConcurrentGatheringIterator<Result> gather = new ConcurrentGatheringIterator<>();
@@ -45,6 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * next wait ends with {@link GatheringException} carrying that cause; keys already inserted are still delivered
  * first. A blocked consumer that is interrupted gets {@code GatheringException} caused by
  * {@link InterruptedException}, with its interrupt status set again.
+ *
+ * @param <V> the type of the values
  */
 /*
  * Design notes
@@ -137,16 +139,22 @@ public final class ConcurrentGatheringIterator<V> {
         waiters.signalAll();
     }
 
-    /** @return whether {@link #fail(Throwable)} was called or an insert was rejected */
+    /**
+     * Returns whether the gather has failed.
+     *
+     * @return true if {@link #fail(Throwable)} was called or an insert was rejected
+     */
     public boolean isFailed() {
         return failure != null;
     }
 
     /**
-     * Same as {@code iterator(maxKey, true)}: reads keys {@code 0..maxKey} in order, removing each as it is read.
+     * Returns an iterator over keys {@code 0..maxKey} (inclusive), in order, that removes each key as it reads it; the
+     * same as {@code iterator(maxKey, true)}.
      *
-     * @param maxKey the last key, inclusive
-     * @return the iterator
+     * @param maxKey the last key, inclusive; -1 for an empty iteration
+     * @return the iterator, for one consumer thread
+     * @throws IllegalArgumentException if {@code maxKey < -1}
      */
     public Iterator<V> iterator(long maxKey) {
         return iterator(maxKey, true);
@@ -158,7 +166,9 @@ public final class ConcurrentGatheringIterator<V> {
      *
      * @param maxKey the last key, inclusive; -1 for an empty iteration
      * @param clear whether to remove each key once read
-     * @return the iterator, for one consumer thread
+     * @return the iterator, for one consumer thread. Its {@code next()} throws {@link GatheringException} if the gather
+     *     failed or the waiting thread was interrupted, {@link IllegalStateException} if another thread is already
+     *     waiting on this gatherer, and {@link NoSuchElementException} after {@code maxKey}
      * @throws IllegalArgumentException if {@code maxKey < -1}
      */
     public Iterator<V> iterator(long maxKey, boolean clear) {
@@ -229,7 +239,10 @@ public final class ConcurrentGatheringIterator<V> {
         }
     }
 
-    /** The gather could not complete: a producer failed, or the waiting consumer was interrupted. */
+    /**
+     * Thrown by a gathering iterator's {@code next()} when the gather cannot complete: a producer failed, or the
+     * waiting consumer was interrupted. The cause says which.
+     */
     public static final class GatheringException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

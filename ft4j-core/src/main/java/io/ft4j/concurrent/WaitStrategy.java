@@ -1,10 +1,11 @@
 package io.ft4j.concurrent;
 
 /**
- * How a blocked consumer or producer of an ft4j queue waits.
+ * The ways a blocked consumer or producer of an ft4j queue can wait.
  *
  * <p>Both strategies are correct on their own: a waiter registers before it parks, and whoever makes progress possible
- * wakes it, so no element is noticed late. They differ in what a short wait costs.
+ * wakes it, so no element is noticed late. They differ in what a short wait costs. {@link #SPINNING} stands for the
+ * "lock-free" mode of ft_utils' queues, without its 50 ms sleeps.
  */
 public enum WaitStrategy {
     /**
@@ -15,9 +16,9 @@ public enum WaitStrategy {
      */
     BLOCKING(1_000, 4),
     /**
-     * Spin for tens of microseconds, then yield a while, then park as {@link #BLOCKING} does: ft_utils' "lock-free"
-     * mode, without its 50 ms sleeps. Keeps a hand-off within a cache miss when producers and consumers run at the
-     * same time on their own cores, at the price of burning a core while waiting.
+     * Spin for tens of microseconds, then yield a while, then park as {@link #BLOCKING} does. Keeps a hand-off within a
+     * cache miss when producers and consumers run at the same time on their own cores, at the price of burning a core
+     * while waiting.
      */
     SPINNING(4_000, 64);
 

@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Runs a block holding the locks of one or more objects at once, without deadlock whatever order different threads
- * name the objects in: the Java form of CPython's per-object critical sections ({@code Py_BEGIN_CRITICAL_SECTION2}).
+ * Static methods that run a block holding the monitors of one or more objects at once, without deadlock whatever
+ * order different threads name the objects in. This is the Java form of CPython's per-object critical sections
+ * ({@code Py_BEGIN_CRITICAL_SECTION2}).
  *
  * <p><b>What it locks.</b> Each object's own monitor, the lock {@code synchronized (object)} takes. So a critical
  * section excludes every {@code synchronized} method of the object and every other critical section on it: two
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
  * <p><b>Threads.</b> Monitors are re-entrant, so a section may call code that synchronizes on the same objects.
  * Since JDK 24 a virtual thread blocked on a monitor, or holding one, no longer pins its carrier thread, so
  * sections are fine on virtual threads. Waiting for a monitor cannot be interrupted or timed out; use ft4j's locks
- * where that is needed.
+ * where that is needed. An exception thrown by the block propagates to the caller, after the monitors are released.
  */
 public final class CriticalSection {
     private CriticalSection() {}
@@ -44,7 +45,11 @@ public final class CriticalSection {
     /**
      * Runs {@code body} holding {@code object}'s monitor.
      *
+     * @param object the object whose monitor to hold
+     * @param body what to run
      * @throws NullPointerException if an argument is null
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking the monitors would break the recorded order; {@code body} then does not run
      */
     public static void run(Object object, Runnable body) {
         Checks.requireNonNull(body, "body");
@@ -58,8 +63,12 @@ public final class CriticalSection {
      * Runs {@code body} holding {@code object}'s monitor and returns its result.
      *
      * @param <T> the result type
+     * @param object the object whose monitor to hold
+     * @param body what to run
      * @return what {@code body} returned
      * @throws NullPointerException if an argument is null
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking the monitors would break the recorded order; {@code body} then does not run
      */
     public static <T> T call(Object object, Supplier<T> body) {
         Checks.requireNonNull(object, "object");
@@ -75,7 +84,12 @@ public final class CriticalSection {
     /**
      * Runs {@code body} holding the monitors of both objects, taken in the global order.
      *
+     * @param first one object whose monitor to hold
+     * @param second the other; may be the same object as {@code first}
+     * @param body what to run
      * @throws NullPointerException if an argument is null
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking the monitors would break the recorded order; {@code body} then does not run
      */
     public static void run(Object first, Object second, Runnable body) {
         Checks.requireNonNull(body, "body");
@@ -89,8 +103,13 @@ public final class CriticalSection {
      * Runs {@code body} holding the monitors of both objects, taken in the global order, and returns its result.
      *
      * @param <T> the result type
+     * @param first one object whose monitor to hold
+     * @param second the other; may be the same object as {@code first}
+     * @param body what to run
      * @return what {@code body} returned
      * @throws NullPointerException if an argument is null
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking the monitors would break the recorded order; {@code body} then does not run
      */
     public static <T> T call(Object first, Object second, Supplier<T> body) {
         Checks.requireNonNull(first, "first");
@@ -123,8 +142,13 @@ public final class CriticalSection {
     /**
      * Runs {@code body} holding the monitors of all the objects, taken in the global order.
      *
+     * @param objects the objects whose monitors to hold, in any order; an object named twice is locked once. The
+     *     array is copied, not kept
+     * @param body what to run
      * @throws NullPointerException if an argument or an element is null
      * @throws IllegalArgumentException if {@code objects} is empty
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking the monitors would break the recorded order; {@code body} then does not run
      */
     public static void run(Object[] objects, Runnable body) {
         Checks.requireNonNull(body, "body");
@@ -138,9 +162,14 @@ public final class CriticalSection {
      * Runs {@code body} holding the monitors of all the objects, taken in the global order, and returns its result.
      *
      * @param <T> the result type
+     * @param objects the objects whose monitors to hold, in any order; an object named twice is locked once. The
+     *     array is copied, not kept
+     * @param body what to run
      * @return what {@code body} returned
      * @throws NullPointerException if an argument or an element is null
      * @throws IllegalArgumentException if {@code objects} is empty
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking the monitors would break the recorded order; {@code body} then does not run
      */
     public static <T> T call(Object[] objects, Supplier<T> body) {
         Checks.requireNonNull(objects, "objects");

@@ -19,10 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Lock-order checking: finds potential deadlocks from the order in which threads take locks, whether or not the
- * threads ever deadlocked (the idea of Linux's lockdep).
+ * Static methods that control lock-order checking, which finds potential deadlocks from the order in which threads
+ * take locks, whether or not the threads ever deadlocked (the idea of Linux's lockdep).
  *
- * <p><b>Algorithm.</b> While checking is on, every ft4j lock ({@link ReaderWriterLock}, {@link IntervalLock}, the
+ * <p><b>What is checked.</b> While checking is on, every ft4j lock ({@link ReaderWriterLock}, {@link IntervalLock}, the
  * objects of a {@link CriticalSection}, and any lock passed through {@link #wrap(Lock, String)}) reports each
  * acquisition before it blocks. A per-thread list holds the locks the thread holds. Taking lock B while holding A
  * records the edge A&rarr;B in a global graph, with the source line and thread that first did so. An edge that closes
@@ -35,19 +35,23 @@ import java.util.function.Consumer;
  * writer, which needs a writer of L; such a cycle is reported only if L had been write-locked by the time the cycle
  * closed. A re-entrant acquisition, or a read taken under one's own write lock (downgrade), adds no edge.
  *
- * <p><b>No race between checkers.</b> Finding an edge that is already known is lock-free; adding a new edge, with its
- * cycle search, runs under one global lock. Two threads closing the two halves of a cycle at the same moment are
- * therefore serialised: the second one sees the first one's edge and reports.
+ * <p><b>No race between checkers.</b> Two threads closing the two halves of a cycle at the same moment do not miss
+ * it: one of them reports.
  *
  * <p><b>Cost.</b> Off (the default), each lock operation reads one static field. On, each acquisition costs a
  * thread-local lookup and one map lookup per lock already held; a new edge costs a stack walk and a graph search.
  * Turn checking on at startup ({@code -Dio.ft4j.lockOrder=report} or {@code strict}) or with {@link #setMode} before
  * the threads to be checked start: a change reaches running threads eventually, not at once.
  */
+/*
+ * Concurrency. Finding an edge that is already known is lock-free (Node.knows reads gen, then out); adding a new
+ * edge, with its cycle search, runs under the one global lock GRAPH. Two threads closing the two halves of a cycle at
+ * the same moment are therefore serialised: the second one sees the first one's edge and reports.
+ */
 public final class LockOrder {
     private LockOrder() {}
 
-    /** What to do when an acquisition breaks the recorded order. */
+    /** The checking modes: what to do when an acquisition breaks the recorded order. */
     public enum Mode {
         /** No checking: each lock operation pays one static field read. */
         OFF,
@@ -94,7 +98,12 @@ public final class LockOrder {
         }
     }
 
-    /** @return the current mode */
+    /**
+     * Returns the current checking mode.
+     *
+     * @return the mode set last by {@link #setMode(Mode)} or the {@code io.ft4j.lockOrder} system property;
+     *     {@link Mode#OFF} by default
+     */
     public static Mode mode() {
         return mode;
     }
@@ -123,7 +132,7 @@ public final class LockOrder {
      * {@link System.Logger}. The handler runs on the thread that found the violation, holding whatever locks it
      * holds, before it acquires the next one: keep it short and lock-free.
      *
-     * @param newHandler receives each violation once
+     * @param newHandler receives each violation once; replaces the current handler
      * @throws NullPointerException if {@code newHandler} is null
      */
     public static void onViolation(Consumer<? super LockOrderViolationException> newHandler) {
@@ -142,12 +151,14 @@ public final class LockOrder {
     }
 
     /**
-     * A lock that ft4j did not create, checked like ft4j's own (exclusive mode). Every acquisition must go through
-     * the returned view for its order to be seen.
+     * Returns a view of a lock that ft4j did not create, checked like ft4j's own (exclusive mode). Every acquisition
+     * must go through the returned view for its order to be seen. In {@link Mode#STRICT} mode the view's blocking
+     * and timed acquisitions throw {@link LockOrderViolationException} instead of acquiring.
      *
      * @param lock the lock to check, such as a {@link ReentrantLock}
      * @param name the name used in reports
      * @return a view of {@code lock} that reports to the checker
+     * @throws NullPointerException if {@code lock} or {@code name} is null
      */
     public static Lock wrap(Lock lock, String name) {
         Checks.requireNonNull(lock, "lock");
@@ -155,12 +166,14 @@ public final class LockOrder {
     }
 
     /**
-     * A read-write lock that ft4j did not create, checked like {@link ReaderWriterLock}: its read side is shared,
-     * its write side exclusive, and both are one lock in the graph.
+     * Returns a view of a read-write lock that ft4j did not create, checked like {@link ReaderWriterLock}: its read
+     * side is shared, its write side exclusive, and both are one lock in the graph. In {@link Mode#STRICT} mode the
+     * view's blocking and timed acquisitions throw {@link LockOrderViolationException} instead of acquiring.
      *
      * @param lock the lock to check, such as a {@link java.util.concurrent.locks.ReentrantReadWriteLock}
      * @param name the name used in reports
      * @return a view of {@code lock} whose two sides report to the checker
+     * @throws NullPointerException if {@code lock} or {@code name} is null
      */
     public static ReadWriteLock wrap(ReadWriteLock lock, String name) {
         Checks.requireNonNull(lock, "lock");

@@ -11,7 +11,11 @@ package io.ft4j.lock;
 public final class LockOrderViolationException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message the cycle or hierarchy breach, with acquisition sites */
+    /**
+     * Creates an exception with a message that describes the violation.
+     *
+     * @param message the cycle or hierarchy breach, with acquisition sites
+     */
     public LockOrderViolationException(String message) {
         super(message);
     }

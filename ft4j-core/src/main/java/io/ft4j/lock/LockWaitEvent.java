@@ -13,8 +13,8 @@ import jdk.jfr.Threshold;
 /**
  * The JFR event {@code io.ft4j.LockWait}: a thread waited for an ft4j lock longer than the threshold (1 ms unless the
  * recording's settings say otherwise), with the lock's name, the owner when the wait began, and both threads'
- * priorities on the {@link Scheduling#rank} scale, read when the wait ended. JDK Mission Control and {@code jfr print --events
- * io.ft4j.LockWait} show a priority inversion where it happened.
+ * priorities on the {@link Scheduling#rank} scale, read when the wait ended. JDK Mission Control and
+ * {@code jfr print --events io.ft4j.LockWait} show a priority inversion where it happened.
  *
  * <p><b>Cost.</b> Only blocking slow paths create one, and without a recording that enables it, {@code begin},
  * {@code end} and {@code commit} are empty after JIT compilation; priorities are read (a few system calls) only for a

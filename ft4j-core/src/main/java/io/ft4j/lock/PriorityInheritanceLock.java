@@ -14,31 +14,19 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 /**
- * A lock whose owner runs at the priority of its highest waiter for as long as that waiter waits: the kernel's own
- * priority inheritance (a Linux PI futex), so a low-priority thread holding a lock that a real-time thread wants is
- * run ahead of the medium-priority work that would otherwise keep it off the CPU (priority inversion). Chains are
+ * A {@link Lock} whose owner runs at the priority of its highest waiter for as long as that waiter waits: the kernel's
+ * own priority inheritance (a Linux PI futex), so a low-priority thread holding a lock that a real-time thread wants
+ * is run ahead of the medium-priority work that would otherwise keep it off the CPU (priority inversion). Chains are
  * followed (A waits for B's lock while B waits for C's: C runs at A's priority), the boost ends exactly when the
  * owner releases, and waiters are granted in priority order, FIFO among equals.
  *
- * <p><b>Algorithm.</b> A 4-byte native word holds 0 or the owner's Linux thread id (TID). Uncontended, lock and unlock
- * are one CAS each in user space (0 &rarr; TID, TID &rarr; 0). A thread that finds the word taken calls
- * {@code futex(FUTEX_LOCK_PI)}: the kernel marks the word as having waiters, queues the caller by priority on an
- * rt_mutex, boosts the owner named by the TID and every owner down the chain, and returns once the lock was handed
- * over. The owner's CAS then fails on the waiters bit, so it calls {@code FUTEX_UNLOCK_PI}, which hands the lock to
- * the top waiter and drops the boost in one step.
+ * <p><b>What it boosts.</b> The kernel boosts real-time priorities (SCHED_FIFO, SCHED_RR, and SCHED_DEADLINE) only. A
+ * time-sharing waiter, whatever its nice value, does not boost a time-sharing owner, and since Linux 5.15
+ * time-sharing waiters are served FIFO (older kernels order them by nice value). Give the threads whose latency
+ * matters a real-time policy ({@link io.ft4j.thread.SchedulingPolicy#fifo(int)}), which needs CAP_SYS_NICE.
  *
- * <p><b>Why the kernel, and what it boosts.</b> Boosting from user space would need a waiter to change another
- * thread's priority and the owner to put it back on release: two extra system calls per contended hand-off, a race
- * with an owner that releases (or ends) while being boosted, and a global lock to follow chains. The kernel does all
- * of it atomically under its own locks. Its limit: it boosts real-time priorities (SCHED_FIFO, SCHED_RR, and
- * SCHED_DEADLINE) only. A time-sharing waiter, whatever its nice value, does not boost a time-sharing owner, and
- * since Linux 5.15 time-sharing waiters are served FIFO (older kernels order them by nice value). Give the threads whose latency matters a real-time policy
- * ({@link io.ft4j.thread.SchedulingPolicy#fifo(int)}), which needs CAP_SYS_NICE.
- *
- * <p><b>Linearization points and ordering.</b> Acquisition takes effect at the CAS that installs the TID, or inside
- * the kernel when it installs the new owner's TID on hand-off; release at the CAS to 0 or inside FUTEX_UNLOCK_PI. The
- * CASes are volatile and the kernel's hand-off is a full barrier, so the owner's writes happen-before the next
- * owner's reads.
+ * <p><b>Memory consistency effects.</b> Whatever the owner wrote before releasing the lock happens-before what the
+ * next owner does after acquiring it.
  *
  * <p><b>Limits.</b> Linux only, platform threads only ({@link #isSupported()}; a virtual thread is refused: it has no
  * TID of its own and would pin its carrier in the kernel). Not re-entrant; owner-checked; no conditions. A blocked
@@ -47,10 +35,24 @@ import java.util.concurrent.locks.Lock;
  * the lock leaves it owned by its TID: once the OS thread is gone, an acquisition throws {@link IllegalStateException}
  * (the kernel's ESRCH) instead of hanging, while a thread that was already waiting, or that came while the owner was
  * still exiting, is handed the lock by the kernel; should a new thread be given the same TID, it is taken for the
- * owner. A wait that would close a cycle of priority-inheritance
- * locks (this thread holds one that the owner waits for, directly or down a chain) throws
- * {@link IllegalStateException}: the kernel checks every chain. Waits over 1 ms are JFR events
- * ({@code io.ft4j.LockWait}).
+ * owner. A wait that would close a cycle of priority-inheritance locks (this thread holds one that the owner waits
+ * for, directly or down a chain) throws {@link IllegalStateException}: the kernel checks every chain. Waits over 1 ms
+ * are JFR events ({@code io.ft4j.LockWait}).
+ */
+/*
+ * Algorithm. A 4-byte native word holds 0 or the owner's Linux thread id (TID). Uncontended, lock and unlock are one
+ * CAS each in user space (0 -> TID, TID -> 0). A thread that finds the word taken calls futex(FUTEX_LOCK_PI): the
+ * kernel marks the word as having waiters, queues the caller by priority on an rt_mutex, boosts the owner named by the
+ * TID and every owner down the chain, and returns once the lock was handed over. The owner's CAS then fails on the
+ * waiters bit, so it calls FUTEX_UNLOCK_PI, which hands the lock to the top waiter and drops the boost in one step.
+ *
+ * Why the kernel. Boosting from user space would need a waiter to change another thread's priority and the owner to
+ * put it back on release: two extra system calls per contended hand-off, a race with an owner that releases (or ends)
+ * while being boosted, and a global lock to follow chains. The kernel does all of it atomically under its own locks.
+ *
+ * Linearization points and ordering. Acquisition takes effect at the CAS that installs the TID, or inside the kernel
+ * when it installs the new owner's TID on hand-off; release at the CAS to 0 or inside FUTEX_UNLOCK_PI. The CASes are
+ * volatile and the kernel's hand-off is a full barrier, so the owner's writes happen-before the next owner's reads.
  */
 public final class PriorityInheritanceLock implements Lock {
     private static final NativeThreads OS = Os.THREADS;
@@ -77,15 +79,21 @@ public final class PriorityInheritanceLock implements Lock {
     private final LockScope scope = this::unlock;
 
     /**
-     * @throws UnsupportedOperationException if this platform has no priority-inheritance futexes ({@link #isSupported()})
+     * Creates a lock that the lock-order checker and JFR events name by its identity.
+     *
+     * @throws UnsupportedOperationException if this platform has no priority-inheritance futexes
+     *     ({@link #isSupported()})
      */
     public PriorityInheritanceLock() {
         this(null);
     }
 
     /**
+     * Creates a lock with a name.
+     *
      * @param name the name the lock-order checker and JFR events report it by, or null to name it by identity
-     * @throws UnsupportedOperationException if this platform has no priority-inheritance futexes ({@link #isSupported()})
+     * @throws UnsupportedOperationException if this platform has no priority-inheritance futexes
+     *     ({@link #isSupported()})
      */
     public PriorityInheritanceLock(String name) {
         if (SUPPORT != null) {
@@ -136,7 +144,11 @@ public final class PriorityInheritanceLock implements Lock {
         }
     }
 
-    /** @return whether this platform has priority-inheritance futexes (Linux); if not, the constructors throw */
+    /**
+     * Returns whether this platform has priority-inheritance futexes (Linux); if not, the constructors throw.
+     *
+     * @return true if a {@code PriorityInheritanceLock} can be created here
+     */
     public static boolean isSupported() {
         return SUPPORT == null;
     }
@@ -236,11 +248,14 @@ public final class PriorityInheritanceLock implements Lock {
     }
 
     /**
-     * Waits, uninterruptibly, in the kernel, which boosts the owner to this thread's real-time priority meanwhile.
+     * Acquires the lock, waiting uninterruptibly in the kernel, which boosts the owner to this thread's real-time
+     * priority meanwhile. An interrupt does not end the wait; it stays set.
      *
-     * @throws IllegalStateException if this thread holds the lock already, or if waiting would deadlock on a cycle of
-     *     priority-inheritance locks
+     * @throws IllegalStateException if this thread holds the lock already, if waiting would deadlock on a cycle of
+     *     priority-inheritance locks, or if the owner's thread ended without unlocking it
      * @throws UnsupportedOperationException on a virtual thread
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking this lock would break the recorded order
      */
     @Override
     public void lock() {
@@ -256,11 +271,16 @@ public final class PriorityInheritanceLock implements Lock {
     }
 
     /**
-     * Waits as {@link #lock()} does, and gives up within 10 ms of an interrupt.
+     * Acquires the lock unless the thread is interrupted: waits as {@link #lock()} does, and gives up within 10 ms of
+     * an interrupt.
      *
-     * @throws InterruptedException if interrupted before or while waiting; the thread then does not hold the lock
-     * @throws IllegalStateException if this thread holds the lock already
+     * @throws InterruptedException if the thread is interrupted before or while waiting; it then does not hold the
+     *     lock, and its interrupted status is cleared
+     * @throws IllegalStateException if this thread holds the lock already, if waiting would deadlock on a cycle of
+     *     priority-inheritance locks, or if the owner's thread ended without unlocking it
      * @throws UnsupportedOperationException on a virtual thread
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking this lock would break the recorded order
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
@@ -275,8 +295,9 @@ public final class PriorityInheritanceLock implements Lock {
     }
 
     /**
-     * Takes the lock only if it is free (one CAS; no system call).
+     * Takes the lock only if it is free (one CAS; no system call). Never waits.
      *
+     * @return true if the lock was acquired
      * @throws IllegalStateException if this thread holds the lock already
      * @throws UnsupportedOperationException on a virtual thread
      */
@@ -292,10 +313,20 @@ public final class PriorityInheritanceLock implements Lock {
     }
 
     /**
-     * Waits at most the given time, seeing an interrupt within 10 ms.
+     * Acquires the lock if it is granted within the given time and the thread is not interrupted; waits as
+     * {@link #lock()} does, and sees an interrupt within 10 ms.
      *
-     * @throws IllegalStateException if this thread holds the lock already
+     * @param time the longest time to wait, in {@code unit}s; zero or less means not to wait if the lock is not free
+     * @param unit the unit of {@code time}
+     * @return true if the lock was acquired, false if the time passed first
+     * @throws InterruptedException if the thread is interrupted before or while waiting; it then does not hold the
+     *     lock, and its interrupted status is cleared
+     * @throws NullPointerException if {@code unit} is null
+     * @throws IllegalStateException if this thread holds the lock already, if waiting would deadlock on a cycle of
+     *     priority-inheritance locks, or if the owner's thread ended without unlocking it
      * @throws UnsupportedOperationException on a virtual thread
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking this lock would break the recorded order
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
@@ -317,6 +348,7 @@ public final class PriorityInheritanceLock implements Lock {
      *
      * @throws IllegalMonitorStateException if this thread does not hold the lock
      * @throws UnsupportedOperationException on a virtual thread, which cannot hold it
+     * @throws IllegalStateException if the kernel refuses FUTEX_UNLOCK_PI
      */
     @Override
     public void unlock() {
@@ -339,45 +371,76 @@ public final class PriorityInheritanceLock implements Lock {
     }
 
     /**
-     * Takes the lock for a try-with-resources block: {@code try (var held = lock.locked()) { ... }}.
+     * Takes the lock for a try-with-resources block: {@code try (var held = lock.locked()) { ... }}. Waits
+     * uninterruptibly, as {@link #lock()} does.
      *
      * @return the scope, which unlocks when closed
+     * @throws IllegalStateException if this thread holds the lock already, if waiting would deadlock on a cycle of
+     *     priority-inheritance locks, or if the owner's thread ended without unlocking it
+     * @throws UnsupportedOperationException on a virtual thread
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking this lock would break the recorded order
      */
     public LockScope locked() {
         lock();
         return scope;
     }
 
-    /** @return whether some thread holds the lock */
+    /**
+     * Returns whether some thread holds the lock, for monitoring.
+     *
+     * @return true if the lock is held
+     */
     public boolean isLocked() {
         return (word() & TID_MASK) != 0;
     }
 
-    /** @return whether the calling thread holds the lock */
+    /**
+     * Returns whether the calling thread holds the lock; always false on a virtual thread.
+     *
+     * @return true if this thread holds the lock
+     */
     public boolean isHeldByCurrentThread() {
         return !Thread.currentThread().isVirtual() && (word() & TID_MASK) == myTid();
     }
 
     /**
-     * @return whether threads wait for the lock in the kernel (its waiters bit); the kernel may leave the bit set
-     *     after the last waiter gave up (timeout, interrupt) until the next unlock
+     * Returns whether threads wait for the lock in the kernel, from the futex word's waiters bit, for monitoring. The
+     * kernel may leave the bit set after the last waiter gave up (timeout, interrupt) until the next unlock.
+     *
+     * @return true if the waiters bit is set
      */
     public boolean hasQueuedThreads() {
         return (word() & WAITERS) != 0;
     }
 
-    /** @return the Linux thread id of the owner, or 0 if the lock is free */
+    /**
+     * Returns the Linux thread id (TID) of the owner, for monitoring.
+     *
+     * @return the owner's TID, or 0 if the lock is free
+     */
     public int ownerTid() {
         return word() & TID_MASK;
     }
 
-    /** Not supported: the kernel's PI futexes have no condition queues; pair the lock with a queue. */
+    /**
+     * Throws {@link UnsupportedOperationException}: the kernel's PI futexes have no condition queues. Pair the lock
+     * with a queue.
+     *
+     * @return never returns normally
+     * @throws UnsupportedOperationException always
+     */
     @Override
     public Condition newCondition() {
         throw new UnsupportedOperationException("PriorityInheritanceLock has no conditions: wait on a queue "
                 + "(io.ft4j.concurrent.ConcurrentQueue) while not holding it");
     }
 
+    /**
+     * Returns a string identifying this lock and its state: its name, owner, if any, and whether threads wait.
+     *
+     * @return a string identifying this lock and its state
+     */
     @Override
     public String toString() {
         int w = word();

@@ -310,8 +310,9 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
     // ---- the Lock interface ----
 
     /**
-     * Takes the lock only if it is free and nobody waits for it: waiters keep their turn.
+     * Takes the lock only if it is free and nobody waits for it: waiters keep their turn. Never waits.
      *
+     * @return true if the lock was acquired
      * @throws IllegalStateException if this thread holds the lock already
      */
     @Override
@@ -339,9 +340,13 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
     }
 
     /**
-     * Takes the lock for a try-with-resources block: {@code try (var held = lock.locked()) { ... }}.
+     * Takes the lock for a try-with-resources block: {@code try (var held = lock.locked()) { ... }}. Waits
+     * uninterruptibly, as {@link #lock()} does.
      *
      * @return the scope, which unlocks when closed
+     * @throws IllegalStateException if this thread holds the lock already
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking this lock would break the recorded order
      */
     public final LockScope locked() {
         lock();
@@ -394,7 +399,13 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
         return owner;
     }
 
-    /** Not supported: pair the lock with a queue, or use a ReentrantLock where conditions are needed. */
+    /**
+     * Throws {@link UnsupportedOperationException}: this lock has no conditions. Pair the lock with a queue, or use a
+     * {@link ReentrantLock} where conditions are needed.
+     *
+     * @return never returns normally
+     * @throws UnsupportedOperationException always
+     */
     @Override
     public final Condition newCondition() {
         throw new UnsupportedOperationException(getClass().getSimpleName()

@@ -12,36 +12,42 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * A writer-preferring read-write lock whose readers do not share a cache line: each reading thread announces itself
- * in a slot of its own, so concurrent readers never write the same memory.
- *
- * <p><b>Algorithm.</b> Each thread that reads gets a padded slot holding its read-hold count; the lock keeps an array
- * of slots, one per thread that ever read (slots of ended threads are reused). A reader stores 1 in its slot, then
- * reads the writer word; if no writer holds or waits, it holds the read lock. A writer adds itself to the writer
- * word (a count of waiting writers and an owned bit), takes the owned bit, then waits until every slot reads 0.
- * Both sides store, then load, with sequentially consistent accesses (Dekker's pattern): either the reader sees the
- * writer and backs out, or the writer sees the reader and waits for it. A reader that backs out, or releases its
- * last hold, wakes the writer if one is parked.
+ * A writer-preferring {@link ReadWriteLock} whose readers do not share a cache line: each reading thread announces
+ * itself in a slot of its own, so concurrent readers never write the same memory. The design follows ft_utils'
+ * RWLock, without its re-entrant-read deadlock.
  *
  * <p><b>Writer preference.</b> A reader that is not already reading waits while any writer holds or waits, so a
  * stream of readers cannot starve a writer (the reverse can happen: a continuous stream of writers holds readers
- * off, as in ft_utils' RWLock). Writers take the lock in no particular order.
+ * off). Writers take the lock in no particular order.
  *
- * <p><b>Linearization points.</b> A read acquisition takes effect at the store of its slot, confirmed by the load of
- * the writer word that follows; a write acquisition at the load that finds the last slot empty; releases at the
- * store to the slot or to the writer word. All are volatile accesses, so everything written under the write lock
- * happens-before whatever a later reader or writer does under the lock.
+ * <p><b>Memory consistency effects.</b> Everything written under the write lock happens-before whatever a later
+ * reader or writer does under the lock.
  *
  * <p><b>Holding rules.</b> Both locks are re-entrant, and a re-entrant read never waits, even behind a waiting
- * writer (that is ft_utils' deadlock, avoided). The writer may take the read lock (downgrade: write, read, release
- * write, and the thread is left reading with no writer in between). A reader asking for the write lock (upgrade) is
- * refused at once with {@link IllegalStateException}: two upgrading readers would wait for each other forever.
+ * writer (which would deadlock: the writer waits for this reader). The writer may take the read lock (downgrade:
+ * write, read, release write, and the thread is left reading with no writer in between). A reader asking for the
+ * write lock (upgrade) is refused at once with {@link IllegalStateException}: two upgrading readers would wait for
+ * each other forever.
  * Releasing a hold the calling thread does not have throws {@link IllegalMonitorStateException}.
  *
  * <p><b>Costs.</b> An uncontended read costs a thread-local lookup and one fenced store on each side; reads on many
  * cores scale because nothing is shared but read-only words. A write scans every slot, so it costs more the more
  * threads have ever read this lock; the lock suits read-mostly data. Waiting threads spin briefly, yield, then park.
  * Conditions are not supported.
+ */
+/*
+ * Algorithm. Each thread that reads gets a padded slot holding its read-hold count; the lock keeps an array of slots,
+ * one per thread that ever read (slots of ended threads are reused). A reader stores 1 in its slot, then reads the
+ * writer word; if no writer holds or waits, it holds the read lock. A writer adds itself to the writer word (a count
+ * of waiting writers and an owned bit), takes the owned bit, then waits until every slot reads 0. Both sides store,
+ * then load, with sequentially consistent accesses (Dekker's pattern): either the reader sees the writer and backs
+ * out, or the writer sees the reader and waits for it. A reader that backs out, or releases its last hold, wakes the
+ * writer if one is parked.
+ *
+ * Linearization points. A read acquisition takes effect at the store of its slot, confirmed by the load of the writer
+ * word that follows; a write acquisition at the load that finds the last slot empty; releases at the store to the
+ * slot or to the writer word. All are volatile accesses, so everything written under the write lock happens-before
+ * whatever a later reader or writer does under the lock.
  */
 public final class ReaderWriterLock implements ReadWriteLock {
     private static final long OWNED = 1L;
@@ -109,7 +115,9 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     /**
-     * @param name the name the lock-order checker reports it by
+     * Creates a lock with a name.
+     *
+     * @param name the name the lock-order checker and JFR events report it by
      * @throws NullPointerException if {@code name} is null
      */
     public ReaderWriterLock(String name) {
@@ -117,10 +125,11 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     /**
-     * @param name the name the lock-order checker reports it by
+     * Creates a lock with a name and a level in a lock hierarchy.
+     *
+     * @param name the name the lock-order checker and JFR events report it by, or null to name it by its identity
      * @param level this lock's level in a lock hierarchy: while checking is on, it may only be taken while holding
-     *     locks of lower levels
-     * @throws NullPointerException if {@code name} is null
+     *     locks of lower levels; {@link LockOrder#NO_LEVEL} for none
      */
     public ReaderWriterLock(String name, int level) {
         order = LockOrder.node(name, this, level);
@@ -397,22 +406,36 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     // ------------------------------------------------------------------ public API
 
-    /** @return the read lock; {@link Lock#newCondition()} is not supported */
+    /**
+     * Returns the lock used for reading. Its blocking and timed acquisitions throw {@link LockOrderViolationException}
+     * in strict lock-order checking, and its {@link Lock#newCondition()} throws {@link UnsupportedOperationException}.
+     *
+     * @return the read lock
+     */
     @Override
     public Lock readLock() {
         return readView;
     }
 
-    /** @return the write lock; {@link Lock#newCondition()} is not supported */
+    /**
+     * Returns the lock used for writing. Its acquisitions throw {@link IllegalStateException} if the calling thread
+     * holds a read lock (upgrade), and its blocking and timed ones throw {@link LockOrderViolationException} in strict
+     * lock-order checking; its {@link Lock#newCondition()} throws {@link UnsupportedOperationException}.
+     *
+     * @return the write lock
+     */
     @Override
     public Lock writeLock() {
         return writeView;
     }
 
     /**
-     * Takes the read lock for a try-with-resources block: {@code try (var r = lock.read()) { ... }}.
+     * Takes the read lock for a try-with-resources block: {@code try (var r = lock.read()) { ... }}. Waits
+     * uninterruptibly, as {@code readLock().lock()} does.
      *
      * @return the scope, which releases one read hold when closed
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking this lock would break the recorded order
      */
     public LockScope read() {
         readView.lock();
@@ -420,10 +443,13 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     /**
-     * Takes the write lock for a try-with-resources block: {@code try (var w = lock.write()) { ... }}.
+     * Takes the write lock for a try-with-resources block: {@code try (var w = lock.write()) { ... }}. Waits
+     * uninterruptibly, as {@code writeLock().lock()} does.
      *
      * @return the scope, which releases one write hold when closed
      * @throws IllegalStateException if this thread holds a read lock (upgrade)
+     * @throws LockOrderViolationException if lock-order checking is {@linkplain LockOrder.Mode#STRICT strict} and
+     *     taking this lock would break the recorded order
      */
     public LockScope write() {
         writeView.lock();
@@ -502,6 +528,11 @@ public final class ReaderWriterLock implements ReadWriteLock {
         return slots.length;
     }
 
+    /**
+     * Returns a string identifying this lock and its state: its name, read holds, waiting writers and writer, if any.
+     *
+     * @return a string identifying this lock and its state
+     */
     @Override
     public String toString() {
         Thread o = owner;

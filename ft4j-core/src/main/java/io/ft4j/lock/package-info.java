@@ -6,8 +6,8 @@
  * criticality {@link io.ft4j.lock.PriorityLock} (waiters granted by priority) and
  * {@link io.ft4j.lock.PriorityInheritanceLock} (the owner runs at its waiter's real-time priority, through the kernel).
  *
- * <p>Blocking waits over 1 ms in ReaderWriterLock, IntervalLock, PriorityLock and PriorityInheritanceLock are recorded as the JFR event
- * {@code io.ft4j.LockWait} (lock, owner, both priorities) while a recording enables it.
+ * <p>Blocking waits over 1 ms in ReaderWriterLock, IntervalLock, PriorityLock and PriorityInheritanceLock are recorded
+ * as the JFR event {@code io.ft4j.LockWait} (lock, owner, both priorities) while a recording enables it.
  *
  * <p>All locks check ownership: releasing what the calling thread does not hold throws
  * {@link java.lang.IllegalMonitorStateException}; an acquisition that could only deadlock (re-locking a

@@ -3,7 +3,7 @@ package io.ft4j.thread;
 import io.ft4j.internal.util.Checks;
 
 /**
- * CPU affinity: which CPUs a thread may run on, and which one it runs on now.
+ * Static methods that read and set CPU affinity: which CPUs a thread may run on, and which one it runs on now.
  *
  * <pre>{@code
  * try (Affinity.Scope pinned = Affinity.pin(2)) {
@@ -23,7 +23,11 @@ import io.ft4j.internal.util.Checks;
 public final class Affinity {
     private Affinity() {}
 
-    /** @return whether this OS supports affinity control (Linux) */
+    /**
+     * Returns whether this OS supports affinity control; true on Linux.
+     *
+     * @return whether the other methods of this class work here
+     */
     public static boolean isSupported() {
         return Threads.OS.isSupported();
     }
@@ -32,7 +36,7 @@ public final class Affinity {
      * Returns the CPU the calling thread is running on at this instant; the answer may be stale by the time the caller
      * reads it unless the thread is pinned. A few nanoseconds.
      *
-     * @return the CPU number
+     * @return the CPU number, from 0
      * @throws UnsupportedOperationException if {@link #isSupported()} is false
      */
     public static int currentCpu() {
@@ -40,18 +44,27 @@ public final class Affinity {
     }
 
     /**
-     * @return the CPUs the calling thread may run on
-     * @throws UnsupportedOperationException for a virtual thread, or if {@link #isSupported()} is false
+     * Returns the CPUs the calling thread may run on.
+     *
+     * @return the calling thread's CPU set
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws ThreadControlException if the OS refuses
      */
     public static CpuSet get() {
         return get(Thread.currentThread());
     }
 
     /**
+     * Returns the CPUs a thread may run on.
+     *
      * @param thread the calling thread or a started {@link ControlledThread}
      * @return the CPUs that thread may run on
-     * @throws UnsupportedOperationException for a virtual thread or a thread ft4j cannot address
-     * @throws ThreadControlException if the OS refuses
+     * @throws NullPointerException if {@code thread} is null
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated
+     * @throws ThreadControlException if the OS refuses: ESRCH if the thread has ended
      */
     public static CpuSet get(Thread thread) {
         return CpuSet.fromMask(Threads.OS.getAffinity(Threads.tidOf(thread)));
@@ -61,6 +74,9 @@ public final class Affinity {
      * Restricts the calling thread to {@code cpus}.
      *
      * @param cpus the CPUs to allow; must hold at least one CPU this process may use
+     * @throws NullPointerException if {@code cpus} is null
+     * @throws IllegalArgumentException if {@code cpus} is empty
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
      * @throws ThreadControlException EINVAL if no CPU in the set is usable
      */
     public static void set(CpuSet cpus) {
@@ -71,8 +87,13 @@ public final class Affinity {
      * Restricts {@code thread} to {@code cpus}.
      *
      * @param thread the calling thread or a started {@link ControlledThread}
-     * @param cpus the CPUs to allow
+     * @param cpus the CPUs to allow; must hold at least one CPU this process may use
+     * @throws NullPointerException if {@code thread} or {@code cpus} is null
      * @throws IllegalArgumentException if {@code cpus} is empty
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated
      * @throws ThreadControlException EINVAL if no CPU in the set is usable, ESRCH if the thread has ended
      */
     public static void set(Thread thread, CpuSet cpus) {
@@ -86,8 +107,11 @@ public final class Affinity {
     /**
      * Pins the calling thread to one CPU until the returned scope is closed, which restores the previous set.
      *
-     * @param cpu the CPU
+     * @param cpu the CPU number, 0 to {@value CpuSet#MAX_CPUS} - 1
      * @return the scope; close it on this thread
+     * @throws IllegalArgumentException if {@code cpu} is out of range
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws ThreadControlException EINVAL if this process may not use that CPU
      */
     public static Scope pin(int cpu) {
         return restrict(CpuSet.of(cpu));
@@ -97,8 +121,12 @@ public final class Affinity {
      * Restricts the calling thread to {@code cpus} until the returned scope is closed, which restores the previous
      * set.
      *
-     * @param cpus the CPUs to allow
+     * @param cpus the CPUs to allow; must hold at least one CPU this process may use
      * @return the scope; close it on this thread
+     * @throws NullPointerException if {@code cpus} is null
+     * @throws IllegalArgumentException if {@code cpus} is empty
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws ThreadControlException EINVAL if no CPU in the set is usable
      */
     public static Scope restrict(CpuSet cpus) {
         CpuSet previous = get();
@@ -106,7 +134,10 @@ public final class Affinity {
         return new Scope(previous);
     }
 
-    /** A temporary affinity of the thread that opened it; {@link #close()} restores the one before. */
+    /**
+     * An {@link AutoCloseable} that holds a temporary CPU affinity of the thread that opened it; {@link #close()}
+     * restores the one before.
+     */
     public static final class Scope extends ThreadScope {
         private final CpuSet previous;
 
@@ -115,7 +146,11 @@ public final class Affinity {
             this.previous = previous;
         }
 
-        /** @return the CPU set this scope will restore */
+        /**
+         * Returns the CPU set that closing this scope restores.
+         *
+         * @return the calling thread's CPU set before this scope was opened
+         */
         public CpuSet previous() {
             return previous;
         }

@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A thread-local value with a cleanup action that runs when the thread ends (through {@link ThreadExit}) or when
- * the value is removed: native buffers, connections, per-thread files.
+ * A thread-local variable, like {@link ThreadLocal}, with a cleanup action that runs when the thread ends (through
+ * {@link ThreadExit}) or when the value is removed: native buffers, connections, per-thread files.
  *
  * <pre>{@code
  * static final CleanableThreadLocal<Arena> ARENA = CleanableThreadLocal.withInitial(Arena::ofShared, Arena::close);
@@ -31,10 +31,13 @@ public final class CleanableThreadLocal<T> {
     }
 
     /**
+     * Creates a thread-local variable whose values come from {@code initial} and are released by {@code cleanup}.
+     *
      * @param <T> the value type
      * @param initial creates a thread's value on its first {@link #get()}; must not return null
-     * @param cleanup releases a value
+     * @param cleanup releases a value; runs once per value created
      * @return the thread-local
+     * @throws NullPointerException if {@code initial} or {@code cleanup} is null
      */
     public static <T> CleanableThreadLocal<T> withInitial(Supplier<? extends T> initial, Consumer<? super T> cleanup) {
         return new CleanableThreadLocal<>(Checks.requireNonNull(initial, "initial"),
@@ -42,7 +45,9 @@ public final class CleanableThreadLocal<T> {
     }
 
     /**
-     * @return the calling thread's value, created on first use
+     * Returns the calling thread's value, creating it on first use and registering its cleanup.
+     *
+     * @return the calling thread's value
      * @throws NullPointerException if the initial supplier returns null
      */
     public T get() {
@@ -55,7 +60,11 @@ public final class CleanableThreadLocal<T> {
         return slot.value();
     }
 
-    /** @return whether the calling thread has a value */
+    /**
+     * Returns whether the calling thread has a value, without creating one.
+     *
+     * @return true if the calling thread has called {@link #get()} since its last {@link #remove()}
+     */
     public boolean isPresent() {
         return slots.get() != null;
     }

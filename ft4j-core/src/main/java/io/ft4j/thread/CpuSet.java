@@ -33,14 +33,21 @@ public final class CpuSet {
         this.words = n == words.length ? words : Arrays.copyOf(words, n);
     }
 
-    /** @return the empty set */
+    /**
+     * Returns the empty set.
+     *
+     * @return the set that holds no CPU
+     */
     public static CpuSet empty() {
         return EMPTY;
     }
 
     /**
+     * Returns the set of the given CPUs.
+     *
      * @param cpus CPU numbers, 0 to {@value #MAX_CPUS} - 1; duplicates are ignored
      * @return the set of them
+     * @throws NullPointerException if {@code cpus} is null
      * @throws IllegalArgumentException if a number is out of range
      */
     public static CpuSet of(int... cpus) {
@@ -53,8 +60,10 @@ public final class CpuSet {
     }
 
     /**
-     * @param first the lowest CPU
-     * @param last the highest CPU, inclusive
+     * Returns the set of the CPUs from {@code first} to {@code last}, both included.
+     *
+     * @param first the lowest CPU, 0 to {@value #MAX_CPUS} - 1
+     * @param last the highest CPU, inclusive, 0 to {@value #MAX_CPUS} - 1
      * @return {@code first..last}
      * @throws IllegalArgumentException if {@code first > last} or either is out of range
      */
@@ -71,9 +80,10 @@ public final class CpuSet {
      * Parses the Linux CPU list format: comma-separated numbers and inclusive ranges, such as {@code "0-3,8,10-11"}.
      * The empty string is the empty set.
      *
-     * @param list the text
+     * @param list the text; leading and trailing white space is ignored
      * @return the set it names
-     * @throws IllegalArgumentException if the text is not in that format
+     * @throws NullPointerException if {@code list} is null
+     * @throws IllegalArgumentException if the text is not in that format or names a CPU out of range
      */
     public static CpuSet parse(String list) {
         Checks.requireNonNull(list, "list");
@@ -124,14 +134,20 @@ public final class CpuSet {
     }
 
     /**
-     * @param cpu a CPU number
+     * Returns whether this set holds a CPU.
+     *
+     * @param cpu a CPU number; a negative or too large one is simply not held
      * @return whether the set holds it
      */
     public boolean contains(int cpu) {
         return cpu >= 0 && (cpu >>> 6) < words.length && (words[cpu >>> 6] & (1L << cpu)) != 0;
     }
 
-    /** @return how many CPUs the set holds */
+    /**
+     * Returns the number of CPUs in this set.
+     *
+     * @return how many CPUs the set holds
+     */
     public int size() {
         int n = 0;
         for (long w : words) {
@@ -140,13 +156,19 @@ public final class CpuSet {
         return n;
     }
 
-    /** @return whether the set holds no CPU */
+    /**
+     * Returns whether this set is empty.
+     *
+     * @return whether the set holds no CPU
+     */
     public boolean isEmpty() {
         return words.length == 0;
     }
 
     /**
-     * @return the lowest CPU in the set
+     * Returns the lowest CPU in this set.
+     *
+     * @return the lowest CPU number
      * @throws java.util.NoSuchElementException if the set is empty
      */
     public int first() {
@@ -158,19 +180,30 @@ public final class CpuSet {
         throw new java.util.NoSuchElementException("the CPU set is empty");
     }
 
-    /** @return the CPUs in ascending order */
+    /**
+     * Returns a stream of the CPUs in this set.
+     *
+     * @return the CPU numbers in ascending order
+     */
     public IntStream stream() {
         return IntStream.range(0, words.length * 64).filter(this::contains);
     }
 
-    /** @return the CPUs in ascending order */
+    /**
+     * Returns the CPUs in this set as a new array.
+     *
+     * @return the CPU numbers in ascending order
+     */
     public int[] toArray() {
         return stream().toArray();
     }
 
     /**
+     * Returns the intersection of this set and another.
+     *
      * @param other another set
      * @return the CPUs in both
+     * @throws NullPointerException if {@code other} is null
      */
     public CpuSet intersect(CpuSet other) {
         long[] w = new long[Math.min(words.length, other.words.length)];
@@ -181,8 +214,11 @@ public final class CpuSet {
     }
 
     /**
+     * Returns the union of this set and another.
+     *
      * @param other another set
      * @return the CPUs in either
+     * @throws NullPointerException if {@code other} is null
      */
     public CpuSet union(CpuSet other) {
         long[] w = Arrays.copyOf(words, Math.max(words.length, other.words.length));
@@ -192,17 +228,32 @@ public final class CpuSet {
         return new CpuSet(w);
     }
 
+    /**
+     * Returns whether {@code o} is a {@code CpuSet} holding the same CPUs.
+     *
+     * @param o the object to compare with
+     * @return true if {@code o} holds the same CPUs
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof CpuSet other && Arrays.equals(words, other.words);
     }
 
+    /**
+     * Returns a hash code consistent with {@link #equals(Object)}.
+     *
+     * @return the hash code of the CPUs held
+     */
     @Override
     public int hashCode() {
         return Arrays.hashCode(words);
     }
 
-    /** @return the Linux list format, such as {@code "0-3,8"}; {@code ""} when empty */
+    /**
+     * Returns this set in the Linux CPU list format, which {@link #parse(String)} reads back.
+     *
+     * @return the list, such as {@code "0-3,8"}; {@code ""} when empty
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();

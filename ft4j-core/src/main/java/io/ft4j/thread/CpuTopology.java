@@ -12,23 +12,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The machine's CPU layout, read from Linux's sysfs: logical CPUs, physical cores and their SMT siblings (hyper-
- * threads), packages (sockets) and NUMA nodes. Enough to say "one thread per physical core" or "keep these threads on
- * one socket" without guessing:
+ * An immutable snapshot of the machine's CPU layout, read from Linux's sysfs: logical CPUs, physical cores and their
+ * SMT siblings (hyper-threads), packages (sockets) and NUMA nodes. Enough to say "one thread per physical core" or
+ * "keep these threads on one socket" without guessing:
  *
  * <pre>{@code
  * CpuTopology topo = CpuTopology.read();
  * for (int cpu : topo.onePerCore().toArray()) { ... pin one worker per physical core ... }
  * }</pre>
  *
- * <p>An immutable snapshot: CPUs brought online or offline later are not seen; call {@link #read()} again.
+ * <p>CPUs brought online or offline after the snapshot are not seen; call {@link #read()} again.
  */
 public final class CpuTopology {
     private static final Path SYS_CPU = Path.of("/sys/devices/system/cpu");
     private static final Path SYS_NODE = Path.of("/sys/devices/system/node");
 
     /**
-     * A physical core.
+     * A physical core and its logical CPUs.
      *
      * @param packageId its package (socket)
      * @param coreId its id within the package
@@ -53,6 +53,7 @@ public final class CpuTopology {
      *
      * @return the snapshot
      * @throws UnsupportedOperationException if this is not Linux (no sysfs CPU tree)
+     * @throws java.io.UncheckedIOException if sysfs cannot be read
      */
     public static CpuTopology read() {
         if (!Files.isDirectory(SYS_CPU)) {
@@ -104,27 +105,47 @@ public final class CpuTopology {
         return Files.exists(file) ? Integer.parseInt(Files.readString(file).strip()) : fallback;
     }
 
-    /** @return the online logical CPUs */
+    /**
+     * Returns the logical CPUs that were online when the snapshot was taken.
+     *
+     * @return the online logical CPUs
+     */
     public CpuSet cpus() {
         return cpus;
     }
 
-    /** @return the physical cores, by package then core id */
+    /**
+     * Returns the physical cores.
+     *
+     * @return an unmodifiable list of the cores, ordered by package id then core id
+     */
     public List<Core> cores() {
         return cores;
     }
 
-    /** @return package (socket) id to its CPUs */
+    /**
+     * Returns the packages (sockets) and their CPUs.
+     *
+     * @return an unmodifiable map from package id to its online CPUs, in ascending id order
+     */
     public Map<Integer, CpuSet> packages() {
         return packages;
     }
 
-    /** @return NUMA node id to its CPUs (one node holding every CPU where the kernel reports none) */
+    /**
+     * Returns the NUMA nodes and their CPUs; one node 0 holding every CPU where the kernel reports no nodes.
+     *
+     * @return an unmodifiable map from NUMA node id to its online CPUs, in ascending id order
+     */
     public Map<Integer, CpuSet> numaNodes() {
         return nodes;
     }
 
-    /** @return the first logical CPU of every physical core: one thread per core, no two sharing a core */
+    /**
+     * Returns the first logical CPU of every physical core: one thread per core, no two sharing a core.
+     *
+     * @return one CPU per physical core
+     */
     public CpuSet onePerCore() {
         CpuSet s = CpuSet.empty();
         for (Core c : cores) {
@@ -134,6 +155,8 @@ public final class CpuTopology {
     }
 
     /**
+     * Returns the SMT siblings of a CPU: the logical CPUs on the same physical core.
+     *
      * @param cpu a CPU number
      * @return the logical CPUs on the same physical core, {@code cpu} included
      * @throws IllegalArgumentException if the CPU is not online
@@ -147,7 +170,11 @@ public final class CpuTopology {
         throw new IllegalArgumentException("cpu: " + cpu + " (expected: an online CPU, one of " + cpus + ")");
     }
 
-    /** @return e.g. {@code "4 CPUs on 2 cores, 1 package, 1 NUMA node"} */
+    /**
+     * Returns a one-line summary of the topology.
+     *
+     * @return a summary such as {@code "4 CPUs on 2 cores, 1 package, 1 NUMA node"}
+     */
     @Override
     public String toString() {
         return cpus.size() + " CPUs on " + cores.size() + " cores, " + packages.size()

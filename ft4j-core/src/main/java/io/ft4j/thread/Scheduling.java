@@ -4,11 +4,13 @@ import io.ft4j.internal.os.NativeThreads;
 import io.ft4j.internal.util.Checks;
 
 /**
- * Real OS priorities per thread: the nice value and the scheduler policy (see {@link SchedulingPolicy}).
+ * Static methods that read and set a thread's OS scheduling: its nice value and its scheduler policy (see
+ * {@link SchedulingPolicy}). These are real OS priorities.
  *
  * <p>{@code Thread.setPriority} has no effect on Linux with the JVM's default flags; these calls do, one system call
- * each ({@code setpriority}/{@code getpriority} on the thread id, {@code sched_setscheduler}/{@code sched_getscheduler}).
- * They act on the calling thread or on a {@link ControlledThread}, so a controller can reconfigure a worker.
+ * each ({@code setpriority}/{@code getpriority} on the thread id,
+ * {@code sched_setscheduler}/{@code sched_getscheduler}). They act on the calling thread or on a
+ * {@link ControlledThread}, so a controller can reconfigure a worker.
  *
  * <pre>{@code
  * Scheduling.Settings saved = Scheduling.current();
@@ -31,11 +33,17 @@ public final class Scheduling {
     /** The highest {@link #rank}: SCHED_FIFO or SCHED_RR at priority 99. */
     public static final int MAX_RANK = 199;
 
-    /** A thread's scheduling state: what {@link #restore} puts back. @param policy the policy @param nice the nice value */
+    /**
+     * A thread's scheduling state: what {@link #restore(Settings)} puts back.
+     *
+     * @param policy the scheduler policy and its static priority
+     * @param nice the nice value, {@value #MIN_NICE} to {@value #MAX_NICE}; Linux keeps it under every policy but
+     *     applies it under OTHER and BATCH only
+     */
     public record Settings(SchedulingPolicy policy, int nice) {
         /**
-         * One number that orders threads the way Linux runs them, higher first: 100 + the real-time priority for
-         * FIFO and RR (101..199), 20 - nice for OTHER and BATCH (1..40, so nice 0 is 20), 0 for IDLE. This is the
+         * Returns one number that orders threads the way Linux runs them, higher first: 100 + the real-time priority
+         * for FIFO and RR (101..199), 20 - nice for OTHER and BATCH (1..40, so nice 0 is 20), 0 for IDLE. This is the
          * scale of {@link io.ft4j.lock.PriorityLock}'s priorities.
          *
          * @return the rank, 0..{@link #MAX_RANK}
@@ -49,15 +57,29 @@ public final class Scheduling {
         }
     }
 
-    /** @return the calling thread's {@linkplain Settings#rank() rank}; a few system calls */
+    /**
+     * Returns the calling thread's {@linkplain Settings#rank() rank}; a few system calls.
+     *
+     * @return the rank, 0 to {@link #MAX_RANK}
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws ThreadControlException if the OS refuses
+     */
     public static int rank() {
         return rank(Thread.currentThread());
     }
 
     /**
+     * Returns a thread's {@linkplain Settings#rank() rank}; a few system calls.
+     *
      * @param thread the calling thread or a started {@link ControlledThread}
-     * @return its {@linkplain Settings#rank() rank}; {@link #MAX_RANK} for SCHED_DEADLINE, which runs ahead of every
+     * @return its rank, 0 to {@link #MAX_RANK}; {@link #MAX_RANK} for SCHED_DEADLINE, which runs ahead of every
      *     real-time priority (and which ft4j reads but does not set)
+     * @throws NullPointerException if {@code thread} is null
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated
+     * @throws ThreadControlException if the OS refuses: ESRCH if the thread has ended
      */
     public static int rank(Thread thread) {
         int tid = Threads.tidOf(thread);
@@ -70,40 +92,67 @@ public final class Scheduling {
     }
 
     /**
-     * The priority the kernel runs the thread at right now, as {@code ps -o pri} and {@code /proc/<tid>/stat} (field
-     * 18) report it: -101 for SCHED_DEADLINE, -100..-2 for real-time priorities 99..1, 20 + nice (0..39) otherwise;
-     * lower runs first. Unlike
-     * {@link #policy(Thread)}, which reads the thread's own setting, it includes a boost by priority inheritance
-     * ({@link io.ft4j.lock.PriorityInheritanceLock}).
+     * Returns the priority the kernel runs the thread at right now, as {@code ps -o pri} and
+     * {@code /proc/<tid>/stat} (field 18) report it: -101 for SCHED_DEADLINE, -100..-2 for real-time priorities
+     * 99..1, 20 + nice (0..39) otherwise; lower runs first. Unlike {@link #policy(Thread)}, which reads the thread's
+     * own setting, it includes a boost by priority inheritance ({@link io.ft4j.lock.PriorityInheritanceLock}).
      *
      * @param thread the calling thread or a started {@link ControlledThread}
-     * @return its effective kernel priority
+     * @return its effective kernel priority, -101 to 39
+     * @throws NullPointerException if {@code thread} is null
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated
+     * @throws ThreadControlException ESRCH if the thread's {@code /proc} entry cannot be read
      */
     public static int kernelPriority(Thread thread) {
         return Threads.OS.kernelPriority(Threads.tidOf(thread));
     }
 
-    /** @return whether this OS supports scheduling control (Linux) */
+    /**
+     * Returns whether this OS supports scheduling control; true on Linux.
+     *
+     * @return whether the methods of this class that act on threads work here
+     */
     public static boolean isSupported() {
         return Threads.OS.isSupported();
     }
 
-    /** @return the calling thread's nice value, -20 to 19 */
+    /**
+     * Returns the calling thread's nice value.
+     *
+     * @return the nice value, {@value #MIN_NICE} to {@value #MAX_NICE}
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws ThreadControlException if the OS refuses
+     */
     public static int nice() {
         return nice(Thread.currentThread());
     }
 
     /**
+     * Returns a thread's nice value.
+     *
      * @param thread the calling thread or a started {@link ControlledThread}
-     * @return its nice value, -20 to 19
+     * @return its nice value, {@value #MIN_NICE} to {@value #MAX_NICE}
+     * @throws NullPointerException if {@code thread} is null
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated
+     * @throws ThreadControlException if the OS refuses: ESRCH if the thread has ended
      */
     public static int nice(Thread thread) {
         return Threads.OS.getNice(Threads.tidOf(thread));
     }
 
     /**
-     * @param nice -20 (highest priority) to 19 (lowest)
-     * @throws IllegalArgumentException if out of range
+     * Sets the calling thread's nice value. Raising it needs no privilege; lowering it needs CAP_SYS_NICE or a
+     * {@code RLIMIT_NICE} that allows it.
+     *
+     * @param nice the nice value, {@value #MIN_NICE} (highest priority) to {@value #MAX_NICE} (lowest)
+     * @throws IllegalArgumentException if {@code nice} is out of range
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
      * @throws ThreadControlException EACCES when lowering it without CAP_SYS_NICE
      */
     public static void setNice(int nice) {
@@ -111,10 +160,18 @@ public final class Scheduling {
     }
 
     /**
+     * Sets a thread's nice value. Raising it needs no privilege; lowering it needs CAP_SYS_NICE or a
+     * {@code RLIMIT_NICE} that allows it.
+     *
      * @param thread the calling thread or a started {@link ControlledThread}
-     * @param nice -20 (highest priority) to 19 (lowest)
-     * @throws IllegalArgumentException if out of range
-     * @throws ThreadControlException EACCES when lowering it without CAP_SYS_NICE
+     * @param nice the nice value, {@value #MIN_NICE} (highest priority) to {@value #MAX_NICE} (lowest)
+     * @throws IllegalArgumentException if {@code nice} is out of range
+     * @throws NullPointerException if {@code thread} is null
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated
+     * @throws ThreadControlException EACCES when lowering it without CAP_SYS_NICE, ESRCH if the thread has ended
      */
     public static void setNice(Thread thread, int nice) {
         checkNice(nice);
@@ -128,14 +185,30 @@ public final class Scheduling {
         return nice;
     }
 
-    /** @return the calling thread's policy and priority */
+    /**
+     * Returns the calling thread's scheduler policy and static priority.
+     *
+     * @return the policy and priority
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if the thread runs under SCHED_DEADLINE, which {@link SchedulingPolicy} cannot
+     *     express
+     * @throws ThreadControlException if the OS refuses
+     */
     public static SchedulingPolicy policy() {
         return policy(Thread.currentThread());
     }
 
     /**
+     * Returns a thread's scheduler policy and static priority.
+     *
      * @param thread the calling thread or a started {@link ControlledThread}
      * @return its policy and priority
+     * @throws NullPointerException if {@code thread} is null
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated, or if the thread runs under SCHED_DEADLINE, which {@link SchedulingPolicy} cannot express
+     * @throws ThreadControlException if the OS refuses: ESRCH if the thread has ended
      */
     public static SchedulingPolicy policy(Thread thread) {
         int[] p = Threads.OS.getScheduler(Threads.tidOf(thread));
@@ -143,7 +216,11 @@ public final class Scheduling {
     }
 
     /**
+     * Sets the calling thread's scheduler policy and static priority.
+     *
      * @param policy the policy to set on the calling thread
+     * @throws NullPointerException if {@code policy} is null
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
      * @throws ThreadControlException EPERM for FIFO/RR without CAP_SYS_NICE
      */
     public static void setPolicy(SchedulingPolicy policy) {
@@ -151,23 +228,46 @@ public final class Scheduling {
     }
 
     /**
+     * Sets a thread's scheduler policy and static priority.
+     *
      * @param thread the calling thread or a started {@link ControlledThread}
      * @param policy the policy to set
-     * @throws ThreadControlException EPERM for FIFO/RR without CAP_SYS_NICE
+     * @throws NullPointerException if {@code thread} or {@code policy} is null
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated
+     * @throws ThreadControlException EPERM for FIFO/RR without CAP_SYS_NICE, ESRCH if the thread has ended
      */
     public static void setPolicy(Thread thread, SchedulingPolicy policy) {
         Checks.requireNonNull(policy, "policy");
         Threads.OS.setScheduler(Threads.tidOf(thread), policy.policy().linux, policy.priority());
     }
 
-    /** @return the calling thread's policy and nice value */
+    /**
+     * Returns the calling thread's scheduling settings, to put back later with {@link #restore(Settings)}.
+     *
+     * @return the policy and nice value
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if the thread runs under SCHED_DEADLINE, which {@link SchedulingPolicy} cannot
+     *     express
+     * @throws ThreadControlException if the OS refuses
+     */
     public static Settings current() {
         return current(Thread.currentThread());
     }
 
     /**
+     * Returns a thread's scheduling settings, to put back later with {@link #restore(Thread, Settings)}.
+     *
      * @param thread the calling thread or a started {@link ControlledThread}
      * @return its policy and nice value
+     * @throws NullPointerException if {@code thread} is null
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated, or if the thread runs under SCHED_DEADLINE, which {@link SchedulingPolicy} cannot express
+     * @throws ThreadControlException if the OS refuses: ESRCH if the thread has ended
      */
     public static Settings current(Thread thread) {
         return new Settings(policy(thread), nice(thread));
@@ -178,14 +278,28 @@ public final class Scheduling {
      * separately and applies under OTHER and BATCH).
      *
      * @param settings what to restore
+     * @throws NullPointerException if {@code settings} is null
+     * @throws IllegalArgumentException if {@code settings.nice()} is out of range
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws ThreadControlException EPERM for FIFO/RR or EACCES for a lower nice value, without CAP_SYS_NICE
      */
     public static void restore(Settings settings) {
         restore(Thread.currentThread(), settings);
     }
 
     /**
+     * Puts back a thread's settings read by {@link #current(Thread)}: the policy first, then the nice value.
+     *
      * @param thread the calling thread or a started {@link ControlledThread}
      * @param settings what to restore
+     * @throws NullPointerException if {@code thread} or {@code settings} is null
+     * @throws IllegalArgumentException if {@code settings.nice()} is out of range
+     * @throws UnsupportedOperationException if {@code thread} is virtual, or is neither the calling thread nor a
+     *     {@link ControlledThread}, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if {@code thread} is a {@link ControlledThread} that has not been started or has
+     *     terminated
+     * @throws ThreadControlException EPERM for FIFO/RR or EACCES for a lower nice value, without CAP_SYS_NICE; ESRCH
+     *     if the thread has ended
      */
     public static void restore(Thread thread, Settings settings) {
         Checks.requireNonNull(settings, "settings");
@@ -198,6 +312,11 @@ public final class Scheduling {
      *
      * @param policy the policy for the scope
      * @return the scope; close it on this thread
+     * @throws NullPointerException if {@code policy} is null
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if the thread runs under SCHED_DEADLINE, which {@link SchedulingPolicy} cannot
+     *     express
+     * @throws ThreadControlException EPERM for FIFO/RR without CAP_SYS_NICE
      */
     public static Scope apply(SchedulingPolicy policy) {
         Settings saved = current();
@@ -207,9 +326,16 @@ public final class Scheduling {
 
     /**
      * Sets the calling thread's nice value until the returned scope is closed, which restores policy and nice value.
+     * Without CAP_SYS_NICE (or a {@code RLIMIT_NICE} that allows it), a scope that raised the nice value cannot lower
+     * it back: its {@code close()} throws {@link ThreadControlException} (EACCES).
      *
-     * @param nice the nice value for the scope
+     * @param nice the nice value for the scope, {@value #MIN_NICE} to {@value #MAX_NICE}
      * @return the scope; close it on this thread
+     * @throws IllegalArgumentException if {@code nice} is out of range
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws IllegalStateException if the thread runs under SCHED_DEADLINE, which {@link SchedulingPolicy} cannot
+     *     express
+     * @throws ThreadControlException EACCES when lowering it without CAP_SYS_NICE
      */
     public static Scope applyNice(int nice) {
         checkNice(nice);
@@ -218,7 +344,10 @@ public final class Scheduling {
         return new Scope(saved);
     }
 
-    /** Temporary scheduling settings of the thread that opened it; {@link #close()} restores the ones before. */
+    /**
+     * An {@link AutoCloseable} that holds temporary scheduling settings of the thread that opened it; {@link #close()}
+     * restores the ones before.
+     */
     public static final class Scope extends ThreadScope {
         private final Settings saved;
 
@@ -227,7 +356,11 @@ public final class Scheduling {
             this.saved = saved;
         }
 
-        /** @return the settings this scope will restore */
+        /**
+         * Returns the settings that closing this scope restores.
+         *
+         * @return the calling thread's settings before this scope was opened
+         */
         public Settings saved() {
             return saved;
         }

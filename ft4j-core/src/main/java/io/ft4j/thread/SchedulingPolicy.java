@@ -3,7 +3,7 @@ package io.ft4j.thread;
 import io.ft4j.internal.util.Checks;
 
 /**
- * A Linux scheduler policy with its static priority.
+ * A record of a Linux scheduler policy and its static priority, to read or set with {@link Scheduling}.
  *
  * <ul>
  *   <li>{@link Policy#OTHER}: the default time-sharing policy; priority 0, weighted by the nice value.</li>
@@ -15,20 +15,20 @@ import io.ft4j.internal.util.Checks;
  * </ul>
  *
  * @param policy the policy
- * @param priority 1..99 for FIFO and RR, 0 for the others
+ * @param priority the static priority: 1 (low) to 99 (high) for FIFO and RR, 0 for the others
  */
 public record SchedulingPolicy(Policy policy, int priority) {
-    /** Linux scheduling policies. */
+    /** The Linux scheduler policies that ft4j can set. */
     public enum Policy {
-        /** SCHED_OTHER. */
+        /** SCHED_OTHER: the default time-sharing policy, weighted by the nice value. */
         OTHER(0),
-        /** SCHED_FIFO. */
+        /** SCHED_FIFO: real-time, first in first out among equal priorities. */
         FIFO(1),
-        /** SCHED_RR. */
+        /** SCHED_RR: real-time, round-robin time slices among equal priorities. */
         RR(2),
-        /** SCHED_BATCH. */
+        /** SCHED_BATCH: like OTHER, for CPU-bound work that may wait a little longer to be woken. */
         BATCH(3),
-        /** SCHED_IDLE. */
+        /** SCHED_IDLE: runs only when nothing else wants the CPU. */
         IDLE(5);
 
         final int linux;
@@ -37,7 +37,11 @@ public record SchedulingPolicy(Policy policy, int priority) {
             this.linux = linux;
         }
 
-        /** @return whether this is FIFO or RR */
+        /**
+         * Returns whether this is a real-time policy.
+         *
+         * @return true for FIFO and RR
+         */
         public boolean isRealTime() {
             return this == FIFO || this == RR;
         }
@@ -53,6 +57,10 @@ public record SchedulingPolicy(Policy policy, int priority) {
     }
 
     /**
+     * Creates a policy with its static priority.
+     *
+     * @param policy the policy
+     * @param priority the static priority: 1 (low) to 99 (high) for FIFO and RR, 0 for the others
      * @throws NullPointerException if {@code policy} is null
      * @throws IllegalArgumentException if the priority is out of range for the policy
      */
@@ -64,32 +72,50 @@ public record SchedulingPolicy(Policy policy, int priority) {
         }
     }
 
-    /** @return SCHED_OTHER */
+    /**
+     * Returns the default time-sharing policy, SCHED_OTHER.
+     *
+     * @return SCHED_OTHER at priority 0
+     */
     public static SchedulingPolicy other() {
         return new SchedulingPolicy(Policy.OTHER, 0);
     }
 
-    /** @return SCHED_BATCH */
+    /**
+     * Returns the batch policy, SCHED_BATCH.
+     *
+     * @return SCHED_BATCH at priority 0
+     */
     public static SchedulingPolicy batch() {
         return new SchedulingPolicy(Policy.BATCH, 0);
     }
 
-    /** @return SCHED_IDLE */
+    /**
+     * Returns the idle policy, SCHED_IDLE.
+     *
+     * @return SCHED_IDLE at priority 0
+     */
     public static SchedulingPolicy idle() {
         return new SchedulingPolicy(Policy.IDLE, 0);
     }
 
     /**
+     * Returns the first-in first-out real-time policy, SCHED_FIFO, at a priority.
+     *
      * @param priority 1 (low) to 99 (high)
      * @return SCHED_FIFO at that priority
+     * @throws IllegalArgumentException if {@code priority} is out of range
      */
     public static SchedulingPolicy fifo(int priority) {
         return new SchedulingPolicy(Policy.FIFO, priority);
     }
 
     /**
+     * Returns the round-robin real-time policy, SCHED_RR, at a priority.
+     *
      * @param priority 1 (low) to 99 (high)
      * @return SCHED_RR at that priority
+     * @throws IllegalArgumentException if {@code priority} is out of range
      */
     public static SchedulingPolicy rr(int priority) {
         return new SchedulingPolicy(Policy.RR, priority);

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Actions that run once when a thread ends: destructors for thread-local state (ft_utils' {@code weave}).
+ * Static methods that register actions to run once when a thread ends: destructors for thread-local state. The idea
+ * comes from ft_utils' {@code weave} module.
  *
  * <pre>{@code
  * ByteBuffer scratch = ByteBuffer.allocateDirect(1 << 20);
@@ -46,7 +47,9 @@ public final class ThreadExit {
 
     private ThreadExit() {}
 
-    /** A registered action; {@link #unregister()} withdraws it. */
+    /**
+     * A handle to an action registered by {@link ThreadExit#register(Runnable)}; {@link #unregister()} withdraws it.
+     */
     public interface Registration {
         /**
          * Withdraws the action if it has not run yet.
@@ -60,7 +63,8 @@ public final class ThreadExit {
     /**
      * Registers {@code action} to run once when the calling thread ends.
      *
-     * @param action what to run
+     * @param action what to run; it runs on the calling thread, or on a watcher thread if the calling thread was not
+     *     built by {@link ThreadBuilder}
      * @return a handle to withdraw it
      * @throws NullPointerException if {@code action} is null
      */

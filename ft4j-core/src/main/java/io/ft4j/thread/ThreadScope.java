@@ -23,6 +23,7 @@ abstract class ThreadScope implements AutoCloseable {
      * Restores the setting saved when the scope was opened. Idempotent.
      *
      * @throws IllegalStateException if called from another thread than the one that opened the scope
+     * @throws ThreadControlException if the OS refuses to restore the setting
      */
     @Override
     public void close() {

@@ -34,6 +34,8 @@ public final class Errno {
     private Errno() {}
 
     /**
+     * Returns the symbolic name of an errno value.
+     *
      * @param errno an errno value
      * @return its symbolic name, or {@code "errno N"} for one ft4j does not name
      */
@@ -42,6 +44,8 @@ public final class Errno {
     }
 
     /**
+     * Returns advice for a failed call.
+     *
      * @param call the libc function that failed
      * @param errno its errno
      * @return what the user can do about it

@@ -21,46 +21,70 @@ public interface NativeThreads {
     /** Earliest-deadline-first policy: runs ahead of FIFO and RR; set with sched_setattr, which ft4j does not call. */
     int SCHED_DEADLINE = 6;
 
-    /** @return whether the calls below work on this OS */
+    /**
+     * Returns whether the calls below work on this OS.
+     *
+     * @return whether the calls below work on this OS
+     */
     boolean isSupported();
 
-    /** @return the CPU the calling thread runs on now */
+    /**
+     * Returns the CPU the calling thread runs on now.
+     *
+     * @return the CPU number
+     */
     int currentCpu();
 
-    /** @return the calling thread's OS thread id */
+    /**
+     * Returns the calling thread's OS thread id.
+     *
+     * @return the TID
+     */
     int currentTid();
 
     /**
+     * Returns a thread's CPU mask.
+     *
      * @param tid an OS thread id, 0 for the calling thread
      * @return the thread's CPU mask, bit {@code i} of word {@code i / 64} set when CPU {@code i} is allowed
      */
     long[] getAffinity(int tid);
 
     /**
+     * Sets a thread's CPU mask.
+     *
      * @param tid an OS thread id, 0 for the calling thread
      * @param mask the CPU mask to set, as {@link #getAffinity(int)} returns it
      */
     void setAffinity(int tid, long[] mask);
 
     /**
+     * Returns a thread's nice value.
+     *
      * @param tid an OS thread id, 0 for the calling thread
      * @return the nice value, -20 to 19
      */
     int getNice(int tid);
 
     /**
+     * Sets a thread's nice value.
+     *
      * @param tid an OS thread id, 0 for the calling thread
      * @param nice the nice value, -20 to 19
      */
     void setNice(int tid, int nice);
 
     /**
+     * Returns a thread's scheduling policy and real-time priority.
+     *
      * @param tid an OS thread id, 0 for the calling thread
      * @return {@code {policy, priority}}
      */
     int[] getScheduler(int tid);
 
     /**
+     * Sets a thread's scheduling policy and real-time priority.
+     *
      * @param tid an OS thread id, 0 for the calling thread
      * @param policy one of the SCHED_ constants
      * @param priority 1 to 99 for FIFO and RR, 0 otherwise
@@ -68,6 +92,8 @@ public interface NativeThreads {
     void setScheduler(int tid, int policy, int priority);
 
     /**
+     * Returns the priority the kernel schedules a thread at now.
+     *
      * @param tid an OS thread id, 0 for the calling thread
      * @return the priority the kernel schedules it at now, field 18 of its {@code /proc} stat line: -100..-2 for
      *     real-time priorities 99..1, 20 + nice otherwise; lower runs first. Unlike {@link #getScheduler(int)} it

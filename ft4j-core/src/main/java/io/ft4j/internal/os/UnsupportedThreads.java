@@ -4,7 +4,11 @@ package io.ft4j.internal.os;
 public final class UnsupportedThreads implements NativeThreads {
     private final String reason;
 
-    /** @param reason why thread control is unavailable, put in every exception's message */
+    /**
+     * Creates the stand-in for an OS without thread control.
+     *
+     * @param reason why thread control is unavailable, put in every exception's message
+     */
     public UnsupportedThreads(String reason) {
         this.reason = reason;
     }

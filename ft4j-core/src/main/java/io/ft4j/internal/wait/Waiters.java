@@ -33,6 +33,9 @@ import java.util.function.BooleanSupplier;
  * 1 ms left parks instead, and the first yield that took longer than 50 us ends the yield phase.
  */
 public final class Waiters {
+    /** Creates a wait point with no waiters. */
+    public Waiters() {}
+
     private static final int WAITING = 0;
     private static final int SIGNALLED = 1;
     private static final int CANCELLED = 2;
@@ -85,7 +88,11 @@ public final class Waiters {
         return System.nanoTime() + Math.clamp(unit.toNanos(timeout), 0L, Long.MAX_VALUE >> 1);
     }
 
-    /** @return whether some thread may be parked here: one volatile read, for signallers' fast path */
+    /**
+     * Returns whether some thread may be parked here: one volatile read, for signallers' fast path.
+     *
+     * @return whether some thread may be parked here
+     */
     public boolean hasWaiters() {
         return head != null;
     }

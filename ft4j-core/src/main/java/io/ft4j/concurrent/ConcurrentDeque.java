@@ -17,16 +17,27 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * An unbounded double-ended queue with blocking takes at both ends, atomic bulk insertion and rotation, and
+ * An optionally bounded double-ended queue with blocking at both ends, atomic bulk insertion and rotation, and
  * shutdown: ft_utils' {@code ConcurrentDeque}, as a {@link BlockingDeque}.
  *
  * <pre>{@code
- * ConcurrentDeque<Task> d = new ConcurrentDeque<>();
+ * ConcurrentDeque<Task> d = new ConcurrentDeque<>();    // unbounded; new ConcurrentDeque<>(1_000) holds at most 1000
  * d.addAllLast(batch);                  // ft_utils' extend: the whole batch in one atomic step
  * d.addAllFirst(urgent);                // extendleft: reversed, like collections.deque
  * Task t = d.takeFirst();               // blocks while empty
  * d.rotate(1);                          // last element to the front, atomically
  * }</pre>
+ *
+ * <p><b>Capacity.</b> {@link #ConcurrentDeque(int)} bounds the deque as
+ * {@link java.util.concurrent.LinkedBlockingDeque#LinkedBlockingDeque(int)} does; the other constructors make it
+ * unbounded ({@link #remainingCapacity()} is then {@link Integer#MAX_VALUE}). When a bounded deque is full,
+ * {@code offerFirst}, {@code offerLast} and {@code offer} return false, the timed offers wait up to their timeout,
+ * {@code putFirst}, {@code putLast} and {@code put} wait for room, and {@code addFirst}, {@code addLast}, {@code add}
+ * and {@code push} throw {@link IllegalStateException}. {@link #addAllFirst}, {@link #addAllLast} and
+ * {@link #addAll} are all or nothing: if the whole collection does not fit, they throw IllegalStateException and add
+ * nothing. Every removal (polls, takes, {@code remove}s, {@code removeIf}, {@code removeAll}, {@code retainAll},
+ * {@code clear}, {@code drainTo}, an iterator's {@code remove}) wakes producers waiting for the room it made;
+ * {@link #rotate(int)} changes no size and wakes nobody.
  *
  * <p>Every single-element operation is atomic, and so are {@link #rotate(int)}, {@link #addAllFirst}/{@link
  * #addAllLast}, {@link #remove(Object)}, {@link #clear()}, {@link #drainTo}, {@link #toArray()} and the snapshot behind
@@ -35,8 +46,20 @@ import java.util.function.Predicate;
  * snapshot, without holding the lock while the filter runs, then remove in one atomic step exactly the tested
  * occurrences that are still in the deque; elements inserted meanwhile are kept. {@code containsAll}, {@code equals}
  * and {@code hashCode} are not atomic either. Shutdown works as in {@link ConcurrentQueue}: after {@link #shutdown()}
- * insertions throw {@link ShutDownException} and takes drain what is left, then throw; {@link #shutdownNow()} returns
- * what is left. Null elements are rejected.
+ * insertions are refused ({@code offer} methods return false; {@code add}, {@code put} and {@code push} methods throw
+ * {@link ShutDownException}), blocked producers are woken to that refusal, and takes drain what is left, then throw;
+ * {@link #shutdownNow()} returns what is left. Null elements are rejected.
+ *
+ * <p><b>Inside a ThreadPoolExecutor.</b> The deque can be a {@link java.util.concurrent.ThreadPoolExecutor}'s work
+ * queue, with the rule of {@link ConcurrentQueue}: a pool worker fetching its next task from a shut-down, drained
+ * deque is not given ShutDownException; its {@code take()} waits until the worker is interrupted (then throws
+ * {@link InterruptedException}, which the pool handles by checking its own state) and its timed {@code poll} waits out
+ * its timeout and returns null. The worker is recognized, on that terminal path only, by the first stack frame
+ * outside the {@code io.ft4j} packages being {@code ThreadPoolExecutor.getTask}; every other consumer gets
+ * ShutDownException. So after {@code deque.shutdown()} the pool rejects new tasks through its
+ * {@link java.util.concurrent.RejectedExecutionHandler} (or, below its maximum pool size, hands a refused task
+ * straight to a new worker, ThreadPoolExecutor's own rule for a queue that refuses), queued tasks still run, and the
+ * workers idle until {@code executor.shutdown()}; {@code deque.shutdownNow()} hands the queued tasks back.
  *
  * <p><b>Size.</b> {@link #size()} and {@link #isEmpty()} take no lock: they read a count that every operation publishes
  * before it releases the lock, so the value is exact at some moment during the call. Beware that under concurrent
@@ -75,7 +98,13 @@ import java.util.function.Predicate;
  * would invalidate.
  *
  * Blocking. A consumer that finds the deque empty waits on the notEmpty waiters (internal/wait) outside the lock,
- * testing a volatile copy of the size; producers signal after they unlock, only when someone waits.
+ * testing a volatile copy of the size; producers signal after they unlock, only when someone waits. A producer that
+ * finds a bounded deque full waits the same way on the notFull waiters, testing size < capacity; every operation
+ * that removes elements signals notFull after it unlocks (one waiter per element removed, all for a bulk removal),
+ * and shutdown, shutdownNow and poison wake all of them. The waiter registers before it tests and the remover
+ * writes size before it reads the waiter stack, both sequentially consistent, so no wake-up is lost (Waiters'
+ * protocol); a woken producer that loses the room to another producer waits again, and the room was used, not lost.
+ * A pool worker on a shut-down, drained deque waits as described in ConcurrentQueue's "Pool workers".
  *
  * Linearization points: each operation's critical section; size() reads the volatile copy that each critical section
  * writes before it unlocks, so it is linearizable too (ConcurrentDequeLincheckTest checks it with the others). An
@@ -106,24 +135,57 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
     private volatile int size;
     private volatile int state;
     private volatile Throwable cause;
+    /** The most elements the deque holds; {@link Integer#MAX_VALUE} when unbounded. */
+    private final int capacity;
     private final Waiters notEmpty = new Waiters();
+    /** Producers waiting for room (bounded deques only). */
+    private final Waiters notFull = new Waiters();
     private final int spins;
 
-    /** Creates an empty deque whose blocked consumers wait by {@link WaitStrategy#BLOCKING}. */
+    /** Creates an unbounded, empty deque whose blocked consumers wait by {@link WaitStrategy#BLOCKING}. */
     public ConcurrentDeque() {
         this(WaitStrategy.BLOCKING);
     }
 
     /**
+     * Creates an unbounded, empty deque.
+     *
      * @param waitStrategy how blocked consumers wait
      * @throws NullPointerException if {@code waitStrategy} is null
      */
     public ConcurrentDeque(WaitStrategy waitStrategy) {
-        spins = Checks.requireNonNull(waitStrategy, "waitStrategy").spins;
+        this.capacity = Integer.MAX_VALUE;
+        this.spins = Checks.requireNonNull(waitStrategy, "waitStrategy").spins;
     }
 
     /**
-     * Creates a deque holding {@code initial}'s elements in its iteration order.
+     * Creates a bounded, empty deque, as {@link java.util.concurrent.LinkedBlockingDeque#LinkedBlockingDeque(int)}
+     * does: it holds at most {@code capacity} elements; {@code offerFirst}/{@code offerLast} return false when it is
+     * full, {@code putFirst}/{@code putLast} wait for room, {@code addFirst}/{@code addLast} throw. Blocked threads
+     * wait by {@link WaitStrategy#BLOCKING}.
+     *
+     * @param capacity the most elements the deque holds, at least 1
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     */
+    public ConcurrentDeque(int capacity) {
+        this(capacity, WaitStrategy.BLOCKING);
+    }
+
+    /**
+     * Creates a bounded, empty deque, as {@link #ConcurrentDeque(int)} does.
+     *
+     * @param capacity the most elements the deque holds, at least 1
+     * @param waitStrategy how blocked consumers and producers wait
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     * @throws NullPointerException if {@code waitStrategy} is null
+     */
+    public ConcurrentDeque(int capacity, WaitStrategy waitStrategy) {
+        this.capacity = Checks.requirePositive(capacity, "capacity");
+        this.spins = Checks.requireNonNull(waitStrategy, "waitStrategy").spins;
+    }
+
+    /**
+     * Creates an unbounded deque holding {@code initial}'s elements in its iteration order.
      *
      * @param initial the elements
      * @throws NullPointerException if {@code initial} or any element is null
@@ -243,6 +305,17 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         return a;
     }
 
+    /** Wakes producers waiting for room after {@code n} elements left a bounded deque; call after unlocking. */
+    private void signalRemoved(int n) {
+        if (n > 0 && capacity != Integer.MAX_VALUE && notFull.hasWaiters()) {
+            if (n == 1) {
+                notFull.signal();
+            } else {
+                notFull.signalAll();
+            }
+        }
+    }
+
     /** Wakes waiters; call after unlocking. */
     private void signalInserted(int n) {
         if (notEmpty.hasWaiters()) {
@@ -255,87 +328,169 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
     }
 
     // -----------------------------------------------------------------------------------------------------------
-    // Insertion: never blocks (unbounded)
+    // Insertion
+
+    /** Outcomes of {@link #tryLink}. */
+    private static final int LINKED = 0;
+    private static final int FULL = 1;
+    private static final int REFUSED = 2;
 
     /**
-     * @throws NullPointerException if {@code e} is null
-     * @throws ShutDownException if the deque was shut down
-     */
-    @Override
-    public void addFirst(E e) {
-        Checks.requireNonNull(e, "e");
-        lock.lock();
-        try {
-            checkAccepting();
-            linkFirst(e);
-            size = count;
-        } finally {
-            lock.unlock();
-        }
-        signalInserted(1);
-    }
-
-    /**
-     * @throws NullPointerException if {@code e} is null
-     * @throws ShutDownException if the deque was shut down
-     */
-    @Override
-    public void addLast(E e) {
-        Checks.requireNonNull(e, "e");
-        lock.lock();
-        try {
-            checkAccepting();
-            linkLast(e);
-            size = count;
-        } finally {
-            lock.unlock();
-        }
-        signalInserted(1);
-    }
-
-    /**
-     * Appends every element of {@code c} at the back in one atomic step: ft_utils' {@code extend}. {@code c} is copied
-     * first, so {@code d.addAllLast(d)} doubles {@code d}.
+     * Inserts {@code e} at the front or back if the deque accepts it and has room; never blocks.
      *
-     * @param c the elements, in iteration order
-     * @return whether the deque changed
-     * @throws NullPointerException if {@code c} or any element is null (then nothing is added)
-     * @throws ShutDownException if the deque was shut down
+     * @return LINKED, FULL or REFUSED (shut down)
      */
-    public boolean addAllLast(Collection<? extends E> c) {
-        Object[] a = copyOf(c);
+    private int tryLink(E e, boolean first) {
         lock.lock();
         try {
-            checkAccepting();
-            grow(a.length);
-            for (Object e : a) {
+            if (state != RUNNING) {
+                return REFUSED;
+            }
+            if (count >= capacity) {
+                return FULL;
+            }
+            if (first) {
+                linkFirst(e); // linearization point: the critical section
+            } else {
                 linkLast(e);
             }
             size = count;
         } finally {
             lock.unlock();
         }
-        signalInserted(a.length);
-        return a.length > 0;
+        signalInserted(1);
+        return LINKED;
+    }
+
+    /** Inserts {@code e} or throws: the add methods. */
+    private void link(E e, boolean first) {
+        Checks.requireNonNull(e, "e");
+        int r = tryLink(e, first);
+        if (r == REFUSED) {
+            checkAccepting(); // throws: the state never returns to RUNNING
+        } else if (r == FULL) {
+            throw full(1);
+        }
+    }
+
+    /** The exception for an add that does not fit, saying what to do instead. */
+    private IllegalStateException full(int n) {
+        String what = n == 1 ? "the element does not fit" : n + " elements do not fit";
+        return new IllegalStateException("Deque full: " + what + " (capacity " + capacity + ", "
+                + Math.max(0, capacity - size) + " free); nothing was added. Use offerFirst/offerLast, which return "
+                + "false when full, or putFirst/putLast, which wait for room");
     }
 
     /**
-     * Prepends every element of {@code c} in one atomic step: ft_utils' {@code extendleft}, so the front ends up
-     * holding {@code c}'s elements in reverse order, as {@code collections.deque.extendleft} does.
+     * Inserts {@code e} at the front or back, waiting for room while the deque is full: the put and timed offer
+     * methods. The deadline is taken only once a first attempt found the deque full.
+     *
+     * @return true if inserted; false if timed and the timeout passed, or if timed and the deque was shut down
+     * @throws ShutDownException if untimed and the deque was shut down, before or while waiting
+     */
+    private boolean linkWaiting(E e, boolean first, boolean timed, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        Checks.requireNonNull(e, "e");
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long deadline = 0L;
+        for (boolean firstTry = true; ; firstTry = false) {
+            int r = tryLink(e, first);
+            if (r == LINKED) {
+                return true;
+            }
+            if (r == REFUSED) {
+                if (timed) {
+                    return false;
+                }
+                checkAccepting(); // throws
+            }
+            if (firstTry && timed) {
+                deadline = Waiters.deadline(timeout, unit); // only now: an insertion that fits reads no clock
+            }
+            if (!notFull.await(this::roomOrStopped, spins, 0, timed, deadline)) {
+                return false;
+            }
+        }
+    }
+
+    private boolean roomOrStopped() {
+        return size < capacity || state != RUNNING;
+    }
+
+    /**
+     * Inserts {@code e} at the front if there is room.
+     *
+     * @param e the element
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the deque was shut down
+     * @throws IllegalStateException if the deque is bounded and full
+     */
+    @Override
+    public void addFirst(E e) {
+        link(e, true);
+    }
+
+    /**
+     * Inserts {@code e} at the back if there is room.
+     *
+     * @param e the element
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the deque was shut down
+     * @throws IllegalStateException if the deque is bounded and full
+     */
+    @Override
+    public void addLast(E e) {
+        link(e, false);
+    }
+
+    /**
+     * Appends every element of {@code c} at the back in one atomic step: ft_utils' {@code extend}. {@code c} is copied
+     * first, so {@code d.addAllLast(d)} doubles {@code d} (if it has room). All or nothing: if the deque is bounded
+     * and {@code c} does not fit in its free places, nothing is added and this throws.
      *
      * @param c the elements, in iteration order
      * @return whether the deque changed
      * @throws NullPointerException if {@code c} or any element is null (then nothing is added)
      * @throws ShutDownException if the deque was shut down
+     * @throws IllegalStateException if the deque is bounded and fewer than {@code c.size()} places are free (then
+     *     nothing is added)
+     */
+    public boolean addAllLast(Collection<? extends E> c) {
+        return linkAll(copyOf(c), false);
+    }
+
+    /**
+     * Prepends every element of {@code c} in one atomic step: ft_utils' {@code extendleft}, so the front ends up
+     * holding {@code c}'s elements in reverse order, as {@code collections.deque.extendleft} does. All or nothing, as
+     * {@link #addAllLast} is.
+     *
+     * @param c the elements, in iteration order
+     * @return whether the deque changed
+     * @throws NullPointerException if {@code c} or any element is null (then nothing is added)
+     * @throws ShutDownException if the deque was shut down
+     * @throws IllegalStateException if the deque is bounded and fewer than {@code c.size()} places are free (then
+     *     nothing is added)
      */
     public boolean addAllFirst(Collection<? extends E> c) {
-        Object[] a = copyOf(c);
+        return linkAll(copyOf(c), true);
+    }
+
+    private boolean linkAll(Object[] a, boolean first) {
         lock.lock();
         try {
             checkAccepting();
+            if (a.length > capacity - count) {
+                throw full(a.length);
+            }
             grow(a.length);
             for (Object e : a) {
-                linkFirst(e);
+                if (first) {
+                    linkFirst(e);
+                } else {
+                    linkLast(e);
+                }
             }
             size = count;
         } finally {
@@ -345,7 +500,16 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         return a.length > 0;
     }
 
-    /** Same as {@link #addAllLast(Collection)}: atomic. */
+    /**
+     * Same as {@link #addAllLast(Collection)}: atomic, and all or nothing.
+     *
+     * @param c the elements, in iteration order
+     * @return whether the deque changed
+     * @throws NullPointerException if {@code c} or any element is null (then nothing is added)
+     * @throws ShutDownException if the deque was shut down
+     * @throws IllegalStateException if the deque is bounded and fewer than {@code c.size()} places are free (then
+     *     nothing is added)
+     */
     @Override
     public boolean addAll(Collection<? extends E> c) {
         return addAllLast(c);
@@ -359,64 +523,153 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         return a;
     }
 
+    /**
+     * Inserts {@code e} at the front if there is room and the deque accepts elements; never blocks.
+     *
+     * @param e the element
+     * @return true if inserted; false if the deque is full or was shut down
+     * @throws NullPointerException if {@code e} is null
+     */
     @Override
     public boolean offerFirst(E e) {
-        addFirst(e);
-        return true;
+        return tryLink(Checks.requireNonNull(e, "e"), true) == LINKED;
     }
 
+    /**
+     * Inserts {@code e} at the back if there is room and the deque accepts elements; never blocks.
+     *
+     * @param e the element
+     * @return true if inserted; false if the deque is full or was shut down
+     * @throws NullPointerException if {@code e} is null
+     */
     @Override
     public boolean offerLast(E e) {
-        addLast(e);
-        return true;
+        return tryLink(Checks.requireNonNull(e, "e"), false) == LINKED;
     }
 
+    /**
+     * Inserts {@code e} at the front, waiting for room while the deque is full.
+     *
+     * @param e the element
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the deque was shut down, before or while waiting
+     * @throws InterruptedException if interrupted before or while waiting (then nothing is inserted)
+     */
     @Override
-    public void putFirst(E e) {
-        addFirst(e);
+    public void putFirst(E e) throws InterruptedException {
+        linkWaiting(e, true, false, 0L, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Inserts {@code e} at the back, waiting for room while the deque is full.
+     *
+     * @param e the element
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the deque was shut down, before or while waiting
+     * @throws InterruptedException if interrupted before or while waiting (then nothing is inserted)
+     */
     @Override
-    public void putLast(E e) {
-        addLast(e);
+    public void putLast(E e) throws InterruptedException {
+        linkWaiting(e, false, false, 0L, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Inserts {@code e} at the front, waiting up to the timeout (a deadline) for room while the deque is full.
+     *
+     * @param e the element
+     * @param timeout how long to wait for room, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
+     * @return true if inserted; false if the timeout passed first, or if the deque was shut down before or while
+     *     waiting
+     * @throws NullPointerException if {@code e} or {@code unit} is null
+     * @throws InterruptedException if interrupted before or while waiting (then nothing is inserted)
+     */
     @Override
-    public boolean offerFirst(E e, long timeout, TimeUnit unit) {
+    public boolean offerFirst(E e, long timeout, TimeUnit unit) throws InterruptedException {
         Checks.requireNonNull(unit, "unit");
-        addFirst(e);
-        return true;
+        return linkWaiting(e, true, true, timeout, unit);
     }
 
+    /**
+     * Inserts {@code e} at the back, waiting up to the timeout (a deadline) for room while the deque is full.
+     *
+     * @param e the element
+     * @param timeout how long to wait for room, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
+     * @return true if inserted; false if the timeout passed first, or if the deque was shut down before or while
+     *     waiting
+     * @throws NullPointerException if {@code e} or {@code unit} is null
+     * @throws InterruptedException if interrupted before or while waiting (then nothing is inserted)
+     */
     @Override
-    public boolean offerLast(E e, long timeout, TimeUnit unit) {
+    public boolean offerLast(E e, long timeout, TimeUnit unit) throws InterruptedException {
         Checks.requireNonNull(unit, "unit");
-        addLast(e);
-        return true;
+        return linkWaiting(e, false, true, timeout, unit);
     }
 
+    /**
+     * Same as {@link #addLast}.
+     *
+     * @param e the element
+     * @return true
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the deque was shut down
+     * @throws IllegalStateException if the deque is bounded and full
+     */
     @Override
     public boolean add(E e) {
         addLast(e);
         return true;
     }
 
+    /**
+     * Same as {@link #offerLast(Object)}.
+     *
+     * @param e the element
+     * @return true if inserted; false if the deque is full or was shut down
+     * @throws NullPointerException if {@code e} is null
+     */
     @Override
     public boolean offer(E e) {
-        addLast(e);
-        return true;
+        return offerLast(e);
     }
 
+    /**
+     * Same as {@link #putLast}.
+     *
+     * @param e the element
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the deque was shut down, before or while waiting
+     * @throws InterruptedException if interrupted before or while waiting
+     */
     @Override
-    public void put(E e) {
-        addLast(e);
+    public void put(E e) throws InterruptedException {
+        putLast(e);
     }
 
+    /**
+     * Same as {@link #offerLast(Object, long, TimeUnit)}.
+     *
+     * @param e the element
+     * @param timeout how long to wait for room, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
+     * @return true if inserted; false if the timeout passed first or the deque was shut down
+     * @throws NullPointerException if {@code e} or {@code unit} is null
+     * @throws InterruptedException if interrupted before or while waiting
+     */
     @Override
-    public boolean offer(E e, long timeout, TimeUnit unit) {
+    public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         return offerLast(e, timeout, unit);
     }
 
+    /**
+     * Same as {@link #addFirst}.
+     *
+     * @param e the element
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the deque was shut down
+     * @throws IllegalStateException if the deque is bounded and full
+     */
     @Override
     public void push(E e) {
         addFirst(e);
@@ -439,6 +692,9 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         } finally {
             lock.unlock();
         }
+        if (e != null) {
+            signalRemoved(1);
+        }
         return e;
     }
 
@@ -456,13 +712,18 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         } finally {
             lock.unlock();
         }
+        if (e != null) {
+            signalRemoved(1);
+        }
         return e;
     }
 
     /**
      * Takes the first element, waiting for one.
      *
-     * @throws ShutDownException once the deque is shut down and empty, or stopped
+     * @throws ShutDownException once the deque is shut down and empty, or stopped; a {@link
+     *     java.util.concurrent.ThreadPoolExecutor} worker fetching its next task waits until interrupted instead (see
+     *     the class comment)
      * @throws InterruptedException if interrupted while waiting
      */
     @Override
@@ -473,7 +734,8 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
     /**
      * Takes the last element, waiting for one.
      *
-     * @throws ShutDownException once the deque is shut down and empty, or stopped
+     * @throws ShutDownException once the deque is shut down and empty, or stopped; a {@link
+     *     java.util.concurrent.ThreadPoolExecutor} worker fetching its next task waits until interrupted instead
      * @throws InterruptedException if interrupted while waiting
      */
     @Override
@@ -484,8 +746,13 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
     /**
      * Takes the first element, waiting up to the timeout (a deadline).
      *
+     * @param timeout how long to wait for an element, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
      * @return the element, or null if the timeout passed first
-     * @throws ShutDownException once the deque is shut down and empty, or stopped
+     * @throws NullPointerException if {@code unit} is null
+     * @throws ShutDownException once the deque is shut down and empty, or stopped; a {@link
+     *     java.util.concurrent.ThreadPoolExecutor} worker fetching its next task waits out the timeout and gets null
+     *     instead
      * @throws InterruptedException if interrupted while waiting
      */
     @Override
@@ -496,8 +763,13 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
     /**
      * Takes the last element, waiting up to the timeout (a deadline).
      *
+     * @param timeout how long to wait for an element, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
      * @return the element, or null if the timeout passed first
-     * @throws ShutDownException once the deque is shut down and empty, or stopped
+     * @throws NullPointerException if {@code unit} is null
+     * @throws ShutDownException once the deque is shut down and empty, or stopped; a {@link
+     *     java.util.concurrent.ThreadPoolExecutor} worker fetching its next task waits out the timeout and gets null
+     *     instead
      * @throws InterruptedException if interrupted while waiting
      */
     @Override
@@ -521,10 +793,12 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
                 lock.unlock();
             }
             if (e != null) {
+                signalRemoved(1);
                 return e;
             }
             if (s != RUNNING) {
-                throw new ShutDownException("deque is shut down and has no more elements", cause);
+                // Insertions check the state under the lock: nothing can arrive after this.
+                return ConcurrentQueue.drained("deque", notEmpty, timed, deadline, cause);
             }
             if (!notEmpty.await(() -> size > 0 || state != RUNNING, spins, 0, timed, deadline)) {
                 return null;
@@ -629,19 +903,24 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         if (o == null) {
             return false;
         }
+        boolean removed = false;
         lock.lock();
         try {
             for (int i = 0; i < count; i++) {
                 if (o.equals(at(i))) {
                     removeAt(i);
                     size = count;
-                    return true;
+                    removed = true;
+                    break;
                 }
             }
         } finally {
             lock.unlock();
         }
-        return false;
+        if (removed) {
+            signalRemoved(1);
+        }
+        return removed;
     }
 
     @Override
@@ -649,19 +928,24 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         if (o == null) {
             return false;
         }
+        boolean removed = false;
         lock.lock();
         try {
             for (int i = count - 1; i >= 0; i--) {
                 if (o.equals(at(i))) {
                     removeAt(i);
                     size = count;
-                    return true;
+                    removed = true;
+                    break;
                 }
             }
         } finally {
             lock.unlock();
         }
-        return false;
+        if (removed) {
+            signalRemoved(1);
+        }
+        return removed;
     }
 
     /** Removes the first element equal to {@code o}, atomically. */
@@ -672,6 +956,7 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
 
     /** Removes the occurrence stamped {@code id}, if it is still here: an iterator's remove(). */
     private void removeOccurrence(long id) {
+        boolean removed = false;
         lock.lock();
         try {
             int mask = items.length - 1;
@@ -679,11 +964,15 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
                 if (ids[(head + i) & mask] == id) {
                     removeAt(i); // linearization point: the critical section that finds the stamp
                     size = count;
-                    return;
+                    removed = true;
+                    break;
                 }
             }
         } finally {
             lock.unlock();
+        }
+        if (removed) {
+            signalRemoved(1);
         }
     }
 
@@ -750,6 +1039,7 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
             return false;
         }
         Arrays.sort(stamps, 0, chosen);
+        int removed;
         lock.lock();
         try {
             int mask = items.length - 1;
@@ -765,13 +1055,14 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
             for (int i = kept; i < count; i++) {
                 items[(head + i) & mask] = null;
             }
-            boolean changed = kept < count;
+            removed = count - kept;
             count = kept;
             size = count;
-            return changed;
         } finally {
             lock.unlock();
         }
+        signalRemoved(removed);
+        return removed > 0;
     }
 
     @Override
@@ -825,18 +1116,22 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         }
     }
 
+    /** Removes every element, atomically, and wakes the producers waiting for room. */
     @Override
     public void clear() {
-         lock.lock();
-         try {
+        int removed;
+        lock.lock();
+        try {
+            removed = count;
             Arrays.fill(items, null);
             head = 0;
             count = 0;
             size = 0;
-         } finally {
-             lock.unlock();
-         }
-     }
+        } finally {
+            lock.unlock();
+        }
+        signalRemoved(removed);
+    }
 
     @Override
     public int drainTo(Collection<? super E> c) {
@@ -867,14 +1162,28 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         } finally {
             lock.unlock();
         }
+        signalRemoved(taken.size());
         c.addAll(taken);
         return taken.size();
     }
 
-    /** @return {@link Integer#MAX_VALUE}: the deque is unbounded */
+    /**
+     * Returns how many more elements the deque would accept now, exactly, read under the lock (another thread may
+     * change it as soon as it is returned).
+     *
+     * @return the free places of a bounded deque, in [0, capacity], or {@link Integer#MAX_VALUE} if unbounded
+     */
     @Override
     public int remainingCapacity() {
-        return Integer.MAX_VALUE;
+        if (capacity == Integer.MAX_VALUE) {
+            return Integer.MAX_VALUE;
+        }
+        lock.lock();
+        try {
+            return capacity - count;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -990,7 +1299,12 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
     // -----------------------------------------------------------------------------------------------------------
     // Shutdown
 
-    /** Refuses new elements; consumers take what is left, then get {@link ShutDownException}. Idempotent. */
+    /**
+     * Refuses new elements from now on ({@code offer} methods return false; {@code add}, {@code put} and
+     * {@code push} methods throw {@link ShutDownException}); consumers take what is left, then get ShutDownException
+     * (a {@link java.util.concurrent.ThreadPoolExecutor} worker waits instead; see the class comment). Wakes every
+     * blocked producer ({@code put} throws, a timed {@code offer} returns false) and consumer. Idempotent.
+     */
     public void shutdown() {
         lock.lock();
         try {
@@ -1001,10 +1315,13 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
             lock.unlock();
         }
         notEmpty.signalAll();
+        notFull.signalAll();
     }
 
     /**
-     * Stops the deque now and returns what was not taken, first to last.
+     * Stops the deque now and returns what was not taken, first to last. New elements are refused as after
+     * {@link #shutdown()}; blocked producers and consumers are woken. In a {@link
+     * java.util.concurrent.ThreadPoolExecutor}, the elements returned are the queued tasks, which then never run.
      *
      * @return the elements no consumer took
      */
@@ -1021,6 +1338,7 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
             lock.unlock();
         }
         notEmpty.signalAll();
+        notFull.signalAll();
         return rest;
     }
 
@@ -1036,7 +1354,11 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         return shutdownNow();
     }
 
-    /** @return whether the deque was shut down */
+    /**
+     * Returns whether the deque refuses new elements.
+     *
+     * @return whether {@link #shutdown()}, {@link #shutdownNow()} or {@link #poison} was called
+     */
     public boolean isShutdown() {
         return state != RUNNING;
     }

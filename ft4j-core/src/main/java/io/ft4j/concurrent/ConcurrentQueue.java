@@ -13,7 +13,9 @@ import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -21,21 +23,40 @@ import java.util.function.Predicate;
  * {@code ConcurrentQueue}, as a {@link BlockingQueue}.
  *
  * <pre>{@code
- * ConcurrentQueue<Job> q = ConcurrentQueue.<Job>builder().capacity(10_000).waitStrategy(WaitStrategy.SPINNING).build();
+ * ConcurrentQueue<Job> q = new ConcurrentQueue<>(10_000);   // bounded, like LinkedBlockingQueue(10_000)
  * q.put(job);                               // blocks while full
  * Job next = q.take();                      // blocks while empty; ShutDownException once shut down and drained
  * q.shutdown();                             // refuse new jobs, let consumers finish the rest
  * List<Job> left = q.shutdownNow();         // or: stop now, and get back what was not taken
  * }</pre>
  *
- * <p><b>Shutdown</b> follows Python 3.13's {@code queue.Queue}: after {@link #shutdown()} every insertion throws
- * {@link ShutDownException}, consumers still take what is queued, and once it is empty every blocked or later
- * {@code take}/timed {@code poll} throws ShutDownException. After {@link #shutdownNow()} consumers get nothing more
- * and the elements not taken are returned. <b>Nothing accepted is lost:</b> every element whose insertion returned
- * normally is taken exactly once or returned by shutdownNow exactly once; an insertion that races a shutdown either
- * returns normally (and the element is in the queue) or throws (and it is not). {@link #poison(Throwable)} is
- * shutdownNow with a cause, ft_utils' "failed" queue: a producer that cannot go on tells the consumers why, and they
- * get the cause in their ShutDownException instead of waiting for elements that will never come.
+ * <p>The constructors have the JDK's shape: {@link #ConcurrentQueue()} and {@link #ConcurrentQueue(Collection)} are
+ * unbounded, {@link #ConcurrentQueue(int)} is bounded; {@link #builder()} adds the scaling and the
+ * {@link WaitStrategy}.
+ *
+ * <p><b>Shutdown</b> follows Python 3.13's {@code queue.Queue}: after {@link #shutdown()} every insertion is
+ * refused: {@code offer} returns false (the {@link BlockingQueue} way of reporting a refusal), {@code add} and
+ * {@code put} throw {@link ShutDownException}. Consumers still take what is queued, and once it is empty every blocked
+ * or later {@code take}/timed {@code poll} throws ShutDownException (but see <i>Inside a ThreadPoolExecutor</i>).
+ * After {@link #shutdownNow()} consumers get nothing more and the elements not taken are returned. <b>Nothing
+ * accepted is lost:</b> every element whose insertion succeeded (returned normally, or true) is taken exactly once or
+ * returned by shutdownNow exactly once; an insertion that races a shutdown either succeeds (and the element is in the
+ * queue) or is refused (false or ShutDownException, and it is not). {@link #poison(Throwable)} is shutdownNow with a
+ * cause, ft_utils' "failed" queue: a producer that cannot go on tells the consumers why, and they get the cause in
+ * their ShutDownException instead of waiting for elements that will never come.
+ *
+ * <p><b>Inside a ThreadPoolExecutor.</b> The queue can be a {@link java.util.concurrent.ThreadPoolExecutor}'s work
+ * queue. A worker of such a pool fetching its next task is the one consumer that does not get ShutDownException
+ * from a shut-down, drained queue: its {@code take()} waits as on an empty queue until the worker is interrupted
+ * (then throws {@link InterruptedException}, which the pool handles by checking its own state), and its timed
+ * {@code poll} waits out its timeout and returns null. The caller is recognized, on that terminal path only, by
+ * the first stack frame outside the {@code io.ft4j} packages being {@code ThreadPoolExecutor.getTask}; every other
+ * consumer, including a task running in a pool that calls {@code take()} itself, gets ShutDownException as usual.
+ * So after {@code queue.shutdown()} the pool rejects new tasks through its
+ * {@link java.util.concurrent.RejectedExecutionHandler} (or, while it has fewer than its maximum number of
+ * threads, hands a refused task straight to a new worker: that is ThreadPoolExecutor's own rule for a queue that
+ * refuses), the tasks already queued still run, and the workers stay idle until {@code executor.shutdown()} ends
+ * them. {@code queue.shutdownNow()} returns the queued tasks instead of letting them run.
  *
  * <p><b>Timeouts</b> are deadlines: a wake-up that finds nothing does not restart the clock. A consumer that times
  * out leaves nothing behind (ft_utils leaves a placeholder element; here a waiting consumer holds no claim on the
@@ -113,9 +134,20 @@ import java.util.function.Predicate;
  * checks that every other result, and every refusal with no other insertion or removal in progress, is linearizable.
  *
  * Shutdown. The state is checked on entry and again after the element is stored: if the queue was shut down in
- * between, the producer CASes its own element out (REMOVED) and throws. The CAS and the consumers' swaps decide
- * ownership of the slot, so the element is either taken (by a consumer or by shutdownNow's drain) or refused, never
- * both or neither.
+ * between, the producer CASes its own element out (REMOVED) and reports a refusal (offer's false, which add and put
+ * turn into ShutDownException). The CAS and the consumers' swaps decide ownership of the slot, so the element is
+ * either taken (by a consumer or by shutdownNow's drain) or refused, never both or neither.
+ *
+ * Pool workers. ThreadPoolExecutor treats any exception from its queue's take/poll as the death of the worker and
+ * starts a replacement, which takes, throws and dies in turn: a shut-down queue would make a pool loop creating
+ * threads. So on the terminal path of pollWaiting (shut down, and the re-check found nothing), and only there, a
+ * StackWalker looks at the first frame outside io.ft4j: if it is ThreadPoolExecutor.getTask, the caller is a worker
+ * asking for its next task, and it is parked instead (take: until interrupted; poll: until its deadline), as if the
+ * queue were empty. Nothing can arrive after that point (insertions are refused and the re-check saw every element
+ * stored before the shutdown), so the parked worker waits for its pool's interrupt or its keep-alive, exactly as on
+ * an idle queue. It parks on notEmpty with a condition that is never true: after a shutdown no other consumer
+ * parks there (their condition, elementOrStopped, holds), so the signals it absorbs are nobody else's. The walk
+ * costs microseconds, on a path that each consumer otherwise reaches once, at its end.
  *
  * Memory ordering. Everything a producer did before offer happens-before everything the consumer that takes the
  * element does after (the CAS store and the swap are volatile accesses on the same slot).
@@ -145,6 +177,11 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
 
     private static final int MIN_SEGMENT = 256;
     private static final int MAX_SEGMENT = 1 << 14;
+
+    /** A wait condition that never holds: a pool worker on a drained queue waits for its interrupt or its deadline. */
+    private static final BooleanSupplier NEVER = () -> false;
+    /** Recognizes pool workers on the terminal path of take and timed poll; see "Pool workers". */
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
@@ -198,6 +235,35 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         return Math.clamp(Integer.highestOneBit(scaling) * 128L, MIN_SEGMENT, MAX_SEGMENT);
     }
 
+    /**
+     * Creates a bounded queue, as {@link java.util.concurrent.LinkedBlockingQueue#LinkedBlockingQueue(int)} does: it
+     * holds at most {@code capacity} elements, {@link #put} waits for room and {@link #offer(Object)} returns false
+     * when full. It waits by {@link WaitStrategy#BLOCKING} and is scaled for the number of CPUs; use
+     * {@link #builder()} for another wait strategy or scaling.
+     *
+     * @param capacity the most elements the queue holds, at least 1
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     */
+    public ConcurrentQueue(int capacity) {
+        this(segmentLengthFor(Runtime.getRuntime().availableProcessors()), Checks.requirePositive(capacity, "capacity"),
+                WaitStrategy.BLOCKING);
+    }
+
+    /**
+     * Creates an unbounded queue holding the elements of {@code c} in its iteration order, as
+     * {@link java.util.concurrent.LinkedBlockingQueue#LinkedBlockingQueue(Collection)} does. It waits by
+     * {@link WaitStrategy#BLOCKING} and is scaled for the number of CPUs.
+     *
+     * @param c the initial elements
+     * @throws NullPointerException if {@code c} or any of its elements is null
+     */
+    public ConcurrentQueue(Collection<? extends E> c) {
+        this();
+        for (E e : Checks.requireNonNull(c, "c")) {
+            store(Checks.requireNonNull(e, "element of c")); // unbounded and not shut down: always accepted
+        }
+    }
+
     /** Any segment length of 1 or more: tests use tiny segments to put segment hand-overs under the model checker. */
     ConcurrentQueue(int segmentLength, int capacity, WaitStrategy strategy) {
         this.segmentLength = segmentLength;
@@ -215,6 +281,8 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     }
 
     /**
+     * Starts configuring a queue with a non-default scaling, capacity or wait strategy.
+     *
      * @param <E> the element type
      * @return a builder for a queue with a non-default scaling, capacity or wait strategy
      */
@@ -222,7 +290,11 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         return new Builder<>();
     }
 
-    /** Configures a {@link ConcurrentQueue}. Not thread-safe; reusable. */
+    /**
+     * Configures a {@link ConcurrentQueue}. Not thread-safe; reusable.
+     *
+     * @param <E> the element type of the queues it builds
+     */
     public static final class Builder<E> {
         private int scaling = Runtime.getRuntime().availableProcessors();
         private int capacity = Integer.MAX_VALUE;
@@ -231,6 +303,8 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         Builder() {}
 
         /**
+         * Sets the scaling, which chooses the segment length.
+         *
          * @param scaling about how many threads use the queue at once (ft_utils' meaning); longer segments for more
          *     threads, so that segment hand-overs stay rare. Default: the number of CPUs
          * @return this builder
@@ -242,6 +316,8 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         }
 
         /**
+         * Bounds the queue.
+         *
          * @param capacity the most elements the queue holds; {@code put} blocks and {@code offer} fails beyond it.
          *     Default: unbounded
          * @return this builder
@@ -253,6 +329,8 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         }
 
         /**
+         * Sets how blocked producers and consumers wait.
+         *
          * @param waitStrategy how blocked threads wait. Default: {@link WaitStrategy#BLOCKING}
          * @return this builder
          * @throws NullPointerException if {@code waitStrategy} is null
@@ -262,7 +340,11 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
             return this;
         }
 
-        /** @return a new, empty queue */
+        /**
+         * Builds a queue with this configuration.
+         *
+         * @return a new, empty queue
+         */
         public ConcurrentQueue<E> build() {
             return new ConcurrentQueue<>(segmentLengthFor(scaling), capacity, waitStrategy);
         }
@@ -295,18 +377,34 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     // Insertion
 
     /**
-     * Inserts {@code e} if there is room; never blocks.
+     * Inserts {@code e} if there is room and the queue accepts elements; never blocks.
      *
-     * @return true if inserted; false if the queue is bounded and all its places were held at an instant during the
-     *     call, counting insertions and removals in progress (see the class comment, Capacity)
+     * @return true if inserted; false if the queue was shut down, or if it is bounded and all its places were held at
+     *     an instant during the call, counting insertions and removals in progress (see the class comment, Capacity)
      * @throws NullPointerException if {@code e} is null
-     * @throws ShutDownException if the queue was shut down
      */
     @Override
     public boolean offer(E e) {
         Checks.requireNonNull(e, "e");
-        checkAccepting();
-        return enqueue(e);
+        return state == RUNNING && enqueue(e);
+    }
+
+    /**
+     * Inserts {@code e} if there is room, or throws.
+     *
+     * @return true (as {@link java.util.Collection#add} requires)
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the queue was shut down (a subclass of IllegalStateException)
+     * @throws IllegalStateException if the queue is bounded and full, as {@link #offer(Object)} counts it
+     */
+    @Override
+    public boolean add(E e) {
+        if (offer(e)) {
+            return true;
+        }
+        checkAccepting(); // a refusal by shutdown: the state never returns to RUNNING, so this throws
+        throw new IllegalStateException("queue full: all " + capacity + " places are taken (use offer, which returns "
+                + "false when full, or put, which waits for room)");
     }
 
     /**
@@ -324,9 +422,11 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     /**
      * Inserts {@code e}, waiting up to the timeout for room if the queue is bounded and full.
      *
-     * @return true if inserted, false if the timeout passed first
+     * @param timeout how long to wait for room, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
+     * @return true if inserted; false if the timeout passed first, or if the queue was shut down before or while
+     *     waiting (a refusal, as {@link #offer(Object)} reports one)
      * @throws NullPointerException if {@code e} or {@code unit} is null
-     * @throws ShutDownException if the queue was shut down, before or while waiting
      * @throws InterruptedException if interrupted while waiting
      */
     @Override
@@ -344,12 +444,20 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
             return true; // the common case reads no clock
         }
         long deadline = timed ? Waiters.deadline(timeout, unit) : 0L;
-        do {
+        for (;;) {
+            if (state != RUNNING) {
+                if (timed) {
+                    return false;
+                }
+                checkAccepting(); // throws
+            }
             if (!notFull.await(this::roomOrStopped, spins, yields, timed, deadline)) {
                 return false;
             }
-        } while (!offer(e));
-        return true;
+            if (offer(e)) {
+                return true;
+            }
+        }
     }
 
     private boolean roomOrStopped() {
@@ -386,13 +494,12 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         return t.id * segmentLength + Math.min(t.enq(), segmentLength);
     }
 
-    /** @return false if the queue is bounded and full */
+    /** @return false if the queue is bounded and full, or was shut down before the element settled */
     private boolean enqueue(E e) {
         if (bounded && !acquireRoom()) {
             return false;
         }
-        store(e);
-        return true;
+        return store(e);
     }
 
     /**
@@ -432,15 +539,18 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         }
     }
 
-    /** Stores {@code e} in the next free slot; never fails (a bounded queue's place is already taken). */
-    private void store(E e) {
+    /**
+     * Stores {@code e} in the next free slot (a bounded queue's place is already taken, so a slot is always found).
+     *
+     * @return false if a shutdown came before the element settled, and it was taken back
+     */
+    private boolean store(E e) {
         for (;;) {
             Segment<E> t = tail;
             long i = (long) COUNTER.getAndAdd(t.idx, ENQ, 1L);
             if (i < segmentLength) {
                 if (SLOT.compareAndSet(t.items, (int) i, null, e)) { // linearization point
-                    settle(t, (int) i, e);
-                    return;
+                    return settle(t, (int) i, e);
                 }
                 continue; // a consumer or a reader closed the slot first: take another
             }
@@ -454,8 +564,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                     if (t.dead == segmentLength) {
                         unlinkDead(t); // emptied out of turn while it was the tail
                     }
-                    settle(s, 0, e);
-                    return;
+                    return settle(s, 0, e);
                 }
                 next = t.next;
             }
@@ -463,16 +572,21 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         }
     }
 
-    /** After the store: take the element back if a shutdown came in between, otherwise wake a consumer. */
-    private void settle(Segment<E> s, int i, E e) {
+    /**
+     * After the store: take the element back if a shutdown came in between, otherwise wake a consumer.
+     *
+     * @return false if the element was taken back (refused); true if it stays (accepted)
+     */
+    private boolean settle(Segment<E> s, int i, E e) {
         if (state != RUNNING && SLOT.compareAndSet(s.items, i, e, REMOVED)) {
             holeMade(s);
             releaseRoom();
-            checkAccepting(); // throws
+            return false;
         }
         if (notEmpty.hasWaiters()) {
             notEmpty.signal();
         }
+        return true;
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -491,6 +605,10 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     /**
      * Takes the head element, waiting for one.
      *
+     * <p>Once the queue is shut down and empty this throws ShutDownException, except to a
+     * {@link ThreadPoolExecutor} worker fetching its next task, which waits until interrupted (see the class
+     * comment, <i>Inside a ThreadPoolExecutor</i>).
+     *
      * @throws ShutDownException once the queue is shut down and empty, or stopped (the cause, if poisoned)
      * @throws InterruptedException if interrupted while waiting
      */
@@ -502,6 +620,12 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     /**
      * Takes the head element, waiting up to the timeout (a deadline) for one.
      *
+     * <p>Once the queue is shut down and empty this throws ShutDownException, except to a
+     * {@link ThreadPoolExecutor} worker fetching its next task, which waits out the timeout and gets null (see the
+     * class comment, <i>Inside a ThreadPoolExecutor</i>).
+     *
+     * @param timeout how long to wait for an element, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
      * @return the head element, or null if the timeout passed first
      * @throws NullPointerException if {@code unit} is null
      * @throws ShutDownException once the queue is shut down and empty, or stopped
@@ -524,20 +648,61 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
                 return e;
             }
             int s = state;
+            if (first && timed) {
+                deadline = Waiters.deadline(timeout, unit); // only now: the common case reads no clock
+            }
             if (s != RUNNING) {
                 // An element stored before the shutdown may have landed after our poll: look once more.
                 if (s == SHUTDOWN && (e = dequeue()) != null) {
                     return e;
                 }
-                throw new ShutDownException("queue is shut down and has no more elements", cause);
-            }
-            if (first && timed) {
-                deadline = Waiters.deadline(timeout, unit); // only now: the common case reads no clock
+                return drained("queue", notEmpty, timed, deadline, cause);
             }
             if (!notEmpty.await(this::elementOrStopped, spins, yields, timed, deadline)) {
                 return null;
             }
         }
+    }
+
+    /**
+     * The terminal path of a blocking take or timed poll on a shut-down queue (or deque) that has nothing more to give:
+     * throws ShutDownException, unless the caller is a ThreadPoolExecutor worker fetching its next task, which waits
+     * instead, as on an empty queue (see the design notes, "Pool workers").
+     *
+     * @param name "queue" or "deque", for the message
+     * @param idle where a pool worker parks: the structure's not-empty waiters
+     * @param timed whether the caller was a timed poll
+     * @param deadline its deadline, if timed
+     * @param cause the poisoning failure, or null
+     * @return null, to a timed pool worker whose deadline passed
+     * @throws InterruptedException if a pool worker is interrupted while it waits
+     * @throws ShutDownException to every other caller
+     */
+    static <T> T drained(String name, Waiters idle, boolean timed, long deadline, Throwable cause)
+            throws InterruptedException {
+        if (!calledByPoolWorkerFetchingATask()) {
+            throw new ShutDownException(name + " is shut down and has no more elements: its producers are done "
+                    + "(end the consumer here; getCause() is the producer's failure if it was poisoned)", cause);
+        }
+        idle.await(NEVER, 0, 0, timed, deadline); // returns only past the deadline; interrupt throws
+        return null;
+    }
+
+    /**
+     * Whether the first caller outside ft4j is {@code ThreadPoolExecutor.getTask}, the method by which a pool worker
+     * fetches its next task. Slow (a stack walk): for terminal paths only.
+     */
+    static boolean calledByPoolWorkerFetchingATask() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !isFt4j(f.getDeclaringClass()))
+                .findFirst()
+                .map(f -> f.getDeclaringClass() == ThreadPoolExecutor.class && f.getMethodName().equals("getTask"))
+                .orElse(false));
+    }
+
+    private static boolean isFt4j(Class<?> c) {
+        String p = c.getPackageName();
+        return p.startsWith("io.ft4j") && (p.length() == 7 || p.charAt(7) == '.');
     }
 
     private boolean elementOrStopped() {
@@ -818,8 +983,10 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     // Shutdown
 
     /**
-     * Refuses new elements from now on; consumers take what is queued, then get {@link ShutDownException}. Wakes every
-     * blocked producer (which throws) and consumer (which takes or throws). Idempotent.
+     * Refuses new elements from now on ({@code offer} returns false, {@code add} and {@code put} throw
+     * {@link ShutDownException}); consumers take what is queued, then get ShutDownException (a
+     * {@link ThreadPoolExecutor} worker waits instead; see the class comment). Wakes every blocked producer ({@code put}
+     * throws, a timed {@code offer} returns false) and consumer (which takes or throws). Idempotent.
      */
     public void shutdown() {
         STATE.compareAndSet(this, RUNNING, SHUTDOWN);
@@ -828,8 +995,9 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     }
 
     /**
-     * Stops the queue now: new elements are refused, consumers get {@link ShutDownException} (or null from
-     * {@link #poll()}), and the elements not yet taken are returned.
+     * Stops the queue now: new elements are refused as after {@link #shutdown()}, consumers get
+     * {@link ShutDownException} (or null from {@link #poll()}), and the elements not yet taken are returned. In a
+     * {@link ThreadPoolExecutor}, those are the queued tasks, which then never run.
      *
      * @return the elements no consumer took, in queue order; each accepted element is either taken or in this list
      */
@@ -857,7 +1025,11 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         return shutdownNow();
     }
 
-    /** @return whether {@link #shutdown()}, {@link #shutdownNow()} or {@link #poison} was called */
+    /**
+     * Returns whether the queue refuses new elements.
+     *
+     * @return whether {@link #shutdown()}, {@link #shutdownNow()} or {@link #poison} was called
+     */
     public boolean isShutdown() {
         return state != RUNNING;
     }

@@ -36,6 +36,18 @@ import java.util.function.Predicate;
  * {@code remove}) stop being tasks; elements taken by {@code poll}, {@code take} or {@code drainTo} remain tasks
  * until {@link #taskDone()}.
  *
+ * <p><b>Shutdown</b> is that of {@link ConcurrentQueue}: after {@link #shutdown()}, {@code offer} returns false and
+ * {@code add} and {@code put} throw {@link ShutDownException}; a refused element is not a task. Consumers drain
+ * what is queued, then get ShutDownException from {@code take} and timed {@code poll}.
+ *
+ * <p><b>Inside a ThreadPoolExecutor.</b> As for {@link ConcurrentQueue}: a pool worker fetching its next task from
+ * a shut-down, drained queue is not given ShutDownException; its {@code take()} waits until the worker is
+ * interrupted and its timed {@code poll} waits out its timeout and returns null. So after {@code queue.shutdown()}
+ * the pool rejects new tasks through its {@link java.util.concurrent.RejectedExecutionHandler} (or, below its maximum
+ * pool size, hands a refused task straight to a new worker, ThreadPoolExecutor's own rule), the queued tasks still
+ * run, and the workers idle until {@code executor.shutdown()}; {@code queue.shutdownNow()} hands the queued tasks
+ * back. Every other consumer gets ShutDownException as usual.
+ *
  * <p>Capacity, size, iteration and memory consistency are those of {@link ConcurrentQueue}.
  *
  * @param <E> the element type
@@ -60,6 +72,8 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
     }
 
     /**
+     * Creates a queue, bounded unless {@code maxSize} is 0.
+     *
      * @param maxSize the most elements the queue holds, or 0 for unbounded (Python's {@code maxsize})
      * @throws IllegalArgumentException if {@code maxSize < 0}
      */
@@ -105,7 +119,11 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
         joiners.await(() -> unfinished.get() == 0, 0, 0, false, 0L);
     }
 
-    /** @return the number of elements put and not yet marked done */
+    /**
+     * Returns the number of unfinished tasks.
+     *
+     * @return the number of elements put and not yet marked done
+     */
     public long unfinishedTasks() {
         return unfinished.get();
     }
@@ -120,6 +138,13 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
         }
     }
 
+    /**
+     * Inserts {@code e} if there is room and the queue accepts elements; never blocks. An inserted element is an
+     * unfinished task; a refused one is not.
+     *
+     * @return true if inserted; false if the queue is full or was shut down
+     * @throws NullPointerException if {@code e} is null
+     */
     @Override
     public boolean offer(E e) {
         unfinished.incrementAndGet();
@@ -134,6 +159,35 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
         }
     }
 
+    /**
+     * Inserts {@code e} if there is room, or throws; an inserted element is an unfinished task.
+     *
+     * @return true (as {@link java.util.Collection#add} requires)
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the queue was shut down
+     * @throws IllegalStateException if the queue is bounded and full
+     */
+    @Override
+    public boolean add(E e) {
+        unfinished.incrementAndGet();
+        boolean ok = false;
+        try {
+            ok = queue.add(e);
+            return ok;
+        } finally {
+            if (!ok) {
+                undoTask();
+            }
+        }
+    }
+
+    /**
+     * Inserts {@code e}, waiting for room if the queue is bounded and full; an inserted element is an unfinished task.
+     *
+     * @throws NullPointerException if {@code e} is null
+     * @throws ShutDownException if the queue was shut down, before or while waiting
+     * @throws InterruptedException if interrupted while waiting
+     */
     @Override
     public void put(E e) throws InterruptedException {
         unfinished.incrementAndGet();
@@ -148,6 +202,16 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
         }
     }
 
+    /**
+     * Inserts {@code e}, waiting up to the timeout for room if the queue is bounded and full; an inserted element is
+     * an unfinished task.
+     *
+     * @param timeout how long to wait for room, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
+     * @return true if inserted; false if the timeout passed first or the queue was shut down, before or while waiting
+     * @throws NullPointerException if {@code e} or {@code unit} is null
+     * @throws InterruptedException if interrupted while waiting
+     */
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         unfinished.incrementAndGet();
@@ -167,11 +231,30 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
         return queue.poll();
     }
 
+    /**
+     * Takes the head element, waiting for one; it stays an unfinished task until {@link #taskDone()}.
+     *
+     * @throws ShutDownException once the queue is shut down and empty, or stopped; a {@link
+     *     java.util.concurrent.ThreadPoolExecutor} worker fetching its next task waits instead (see the class comment)
+     * @throws InterruptedException if interrupted while waiting
+     */
     @Override
     public E take() throws InterruptedException {
         return queue.take();
     }
 
+    /**
+     * Takes the head element, waiting up to the timeout (a deadline) for one; it stays an unfinished task until
+     * {@link #taskDone()}.
+     *
+     * @param timeout how long to wait for an element, in {@code unit}s; zero or negative: do not wait
+     * @param unit the unit of {@code timeout}
+     * @return the head element, or null if the timeout passed first
+     * @throws NullPointerException if {@code unit} is null
+     * @throws ShutDownException once the queue is shut down and empty, or stopped; a {@link
+     *     java.util.concurrent.ThreadPoolExecutor} worker fetching its next task waits out the timeout instead
+     * @throws InterruptedException if interrupted while waiting
+     */
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
         return queue.poll(timeout, unit);
@@ -327,7 +410,11 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
         return rest;
     }
 
-    /** @return whether the queue was shut down */
+    /**
+     * Returns whether the queue refuses new elements.
+     *
+     * @return whether the queue was shut down
+     */
     public boolean isShutdown() {
         return queue.isShutdown();
     }

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Bounded queues: readers never change what producers may do, and every removal gives its place back and wakes a
- * producer blocked for it. Each bounded blocking queue of ft4j, under both wait strategies.
+ * producer blocked for it. Each bounded blocking queue of ft4j (the bounded ConcurrentDeque included, used through
+ * its BlockingQueue methods), under both wait strategies.
  */
 @Timeout(60)
 class BoundedQueueRoomTest {
@@ -43,7 +44,9 @@ class BoundedQueueRoomTest {
         for (WaitStrategy ws : WaitStrategy.values()) {
             kinds.add(new Kind("ConcurrentQueue/" + ws,
                     c -> ConcurrentQueue.<String>builder().capacity(c).waitStrategy(ws).build()));
+            kinds.add(new Kind("ConcurrentDeque/" + ws, c -> new ConcurrentDeque<>(c, ws)));
         }
+        kinds.add(new Kind("ConcurrentQueue(int)", ConcurrentQueue::new));
         kinds.add(new Kind("StdConcurrentQueue", StdConcurrentQueue::new));
         return kinds.stream();
     }

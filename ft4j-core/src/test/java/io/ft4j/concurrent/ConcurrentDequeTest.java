@@ -113,6 +113,12 @@ class ConcurrentDequeTest {
         assertEquals(2, taken.get());
         d.shutdown();
         assertThrows(ShutDownException.class, () -> d.addFirst(3));
+        assertThrows(ShutDownException.class, () -> d.push(3));
+        assertThrows(ShutDownException.class, () -> d.putLast(3));
+        assertThrows(ShutDownException.class, () -> d.addAllLast(List.of(3)));
+        assertFalse(d.offer(3), "offer reports the refusal by returning false");
+        assertFalse(d.offerFirst(3));
+        assertFalse(d.offerLast(3, 1, TimeUnit.SECONDS));
         assertEquals(1, d.takeFirst());
         assertThrows(ShutDownException.class, d::takeFirst);
 

@@ -23,7 +23,9 @@ public class ConcurrentQueueConformanceTest {
         suite.addTest(queueSuite("ConcurrentQueue", () -> new ConcurrentQueue<>()));
         suite.addTest(queueSuite("ConcurrentQueue bounded",
                 () -> ConcurrentQueue.<String>builder().capacity(100).build()));
+        suite.addTest(queueSuite("ConcurrentQueue bounded by constructor", () -> new ConcurrentQueue<>(100)));
         suite.addTest(queueSuite("ConcurrentDeque", () -> new ConcurrentDeque<>()));
+        suite.addTest(queueSuite("ConcurrentDeque bounded", () -> new ConcurrentDeque<>(100)));
         suite.addTest(queueSuite("StdConcurrentQueue", () -> new StdConcurrentQueue<>(0)));
         return suite;
     }

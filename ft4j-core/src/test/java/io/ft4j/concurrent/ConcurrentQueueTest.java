@@ -55,6 +55,28 @@ class ConcurrentQueueTest {
     }
 
     @Test
+    void constructorsHaveTheJdkShape() {
+        ConcurrentQueue<Integer> bounded = new ConcurrentQueue<>(2);   // as new LinkedBlockingQueue<>(2)
+        assertEquals(2, bounded.remainingCapacity());
+        assertTrue(bounded.offer(1));
+        assertTrue(bounded.add(2));
+        assertFalse(bounded.offer(3));
+        IllegalStateException full = assertThrows(IllegalStateException.class, () -> bounded.add(3));
+        assertFalse(full instanceof ShutDownException, "full is not shut down");
+        assertTrue(full.getMessage().contains("put"), "the message says what to do: " + full.getMessage());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> new ConcurrentQueue<>(0));
+        assertEquals("capacity: 0 (expected: > 0)", zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ConcurrentQueue<>(-5));
+
+        ConcurrentQueue<Integer> copy = new ConcurrentQueue<>(List.of(3, 1, 2)); // as new LinkedBlockingQueue<>(c)
+        assertEquals(List.of(3, 1, 2), new ArrayList<>(copy));
+        assertEquals(Integer.MAX_VALUE, copy.remainingCapacity(), "unbounded");
+        assertEquals(3, copy.poll());
+        assertThrows(NullPointerException.class, () -> new ConcurrentQueue<>(java.util.Arrays.asList(1, null)));
+        assertThrows(NullPointerException.class, () -> new ConcurrentQueue<Integer>((List<Integer>) null));
+    }
+
+    @Test
     void boundedQueueRefusesWhenFullAndPutWaitsForRoom() throws Exception {
         ConcurrentQueue<Integer> q = ConcurrentQueue.<Integer>builder().capacity(2).build();
         assertTrue(q.offer(1));
@@ -120,7 +142,8 @@ class ConcurrentQueueTest {
         q.offer(3);
         q.shutdown();
         assertTrue(q.isShutdown());
-        assertThrows(ShutDownException.class, () -> q.offer(4));
+        assertFalse(q.offer(4), "offer reports a refusal by returning false");
+        assertFalse(q.offer(4, 1, TimeUnit.SECONDS), "a timed offer too, at once");
         assertThrows(ShutDownException.class, () -> q.put(4));
         assertThrows(ShutDownException.class, () -> q.add(4));
         for (Blocked c : consumers) {
@@ -163,7 +186,9 @@ class ConcurrentQueueTest {
         assertEquals(List.of("a"), p.poison(failure));
         ShutDownException e = assertThrows(ShutDownException.class, p::take);
         assertSame(failure, e.getCause());
-        assertSame(failure, assertThrows(ShutDownException.class, () -> p.offer("b")).getCause());
+        assertFalse(p.offer("b"));
+        assertSame(failure, assertThrows(ShutDownException.class, () -> p.add("b")).getCause());
+        assertSame(failure, assertThrows(ShutDownException.class, () -> p.put("b")).getCause());
     }
 
     @Test

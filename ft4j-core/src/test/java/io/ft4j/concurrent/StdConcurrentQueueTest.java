@@ -21,6 +21,8 @@ class StdConcurrentQueueTest {
         assertTrue(q.offer("a"));
         q.put("b");
         assertFalse(q.offer("c"));                                   // full: refused, not a task
+        IllegalStateException full = assertThrows(IllegalStateException.class, () -> q.add("c"));
+        assertFalse(full instanceof ShutDownException, "full, not shut down");
         assertFalse(q.offer("c", 10, TimeUnit.MILLISECONDS));
         assertEquals(2, q.unfinishedTasks());
         assertEquals("a", q.take());
@@ -46,7 +48,10 @@ class StdConcurrentQueueTest {
         q.join(); // released
         assertTrue(q.isShutdown());
         assertThrows(ShutDownException.class, () -> q.put(4));
-        assertEquals(0, q.unfinishedTasks(), "the refused put is not a task");
+        assertThrows(ShutDownException.class, () -> q.add(4));
+        assertFalse(q.offer(4), "offer reports the refusal by returning false");
+        assertFalse(q.offer(4, 1, TimeUnit.SECONDS));
+        assertEquals(0, q.unfinishedTasks(), "the refused insertions are not tasks");
     }
 
     @Test

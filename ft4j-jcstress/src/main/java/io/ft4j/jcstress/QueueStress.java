@@ -34,7 +34,7 @@ public class QueueStress {
     }
 
     /**
-     * An offer racing shutdownNow: the element is either refused (the offer throws) or accepted, and then it was
+     * An offer racing shutdownNow: the element is either refused (offer returns false) or accepted, and then it was
      * either handed back by shutdownNow or is still there for nobody: r1 = accepted, r2 = handed back.
      */
     @JCStressTest
@@ -49,8 +49,36 @@ public class QueueStress {
 
         @Actor
         public void producer() {
+            accepted = q.offer(1) ? 1 : 0; // a shut-down queue refuses with false, as BlockingQueue.offer does
+        }
+
+        @Actor
+        public void stopper() {
+            rest = q.shutdownNow();
+        }
+
+        @Arbiter
+        public void arbiter(II_Result r) {
+            r.r1 = accepted;
+            r.r2 = rest.size() + q.size();
+        }
+    }
+
+    /** The same race through {@code add}, which refuses by throwing {@link io.ft4j.concurrent.ShutDownException}. */
+    @JCStressTest
+    @Outcome(id = {"0, 0", "1, 1"}, expect = ACCEPTABLE, desc = "refused, or accepted and handed back")
+    @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "accepted but neither taken nor handed back: lost")
+    @Outcome(id = "0, 1", expect = FORBIDDEN, desc = "refused but handed back: delivered to a caller told it failed")
+    @State
+    public static class AddRacingShutdownNowLosesNothing {
+        private final ConcurrentQueue<Integer> q = new ConcurrentQueue<>();
+        private List<Integer> rest = List.of();
+        private volatile int accepted;
+
+        @Actor
+        public void producer() {
             try {
-                q.offer(1);
+                q.add(1);
                 accepted = 1;
             } catch (IllegalStateException refused) {
                 accepted = 0;

@@ -27,11 +27,11 @@ class CollectionsGuideTest {
     void dict() {
         String word = "free";
         // tag::dict[]
-        ConcurrentDict<String, Long> counts = new ConcurrentDict<>();    // scaling = number of CPUs
-        counts.merge(word, 1L, Long::sum);                               // atomic
-        counts.putIfAbsent("k", 0L);                                     // ft_utils' setdefault (returns the old value)
-        counts.remove("k");                                              // ft_utils' pop
-        Map<String, Long> plain = counts.snapshot();                     // ft_utils' as_dict
+        ConcurrentDict<String, Long> counts = new ConcurrentDict<>(10_000); // room for 10,000 entries
+        counts.merge(word, 1L, Long::sum);                                  // atomic
+        counts.putIfAbsent("k", 0L);                                        // returns the previous value or null
+        counts.remove("k");
+        Map<String, Long> plain = counts.snapshot();                        // a HashMap copy
         // end::dict[]
         assertEquals(Map.of("free", 1L), plain);
     }

@@ -35,6 +35,8 @@ import org.openjdk.jmh.infra.Control;
  *       LinkedTransferQueue (anchorLtq, unbounded).</li>
  *   <li>deque: each thread offers at the back and polls at the front (1, 2, 4 threads): ConcurrentDeque against
  *       ConcurrentLinkedDeque (anchor) and LinkedBlockingDeque (anchorLbd).</li>
+ *   <li>dequePutTake: putTake's producer and consumer groups on a deque bounded at 1024, at the back and the front:
+ *       ConcurrentDeque(1024) against LinkedBlockingDeque(1024) (anchor).</li>
  * </ul>
  *
  * {@snippet lang="shell" :
@@ -66,6 +68,9 @@ public class QueueBench {
     final ConcurrentDeque<Integer> ft4jDeque = new ConcurrentDeque<>();
     final ConcurrentLinkedDeque<Integer> cld = new ConcurrentLinkedDeque<>();
     final LinkedBlockingDeque<Integer> lbd = new LinkedBlockingDeque<>();
+
+    final BlockingQueue<Integer> ft4jBoundedDeque = new ConcurrentDeque<>(CAPACITY);
+    final BlockingQueue<Integer> lbdBounded = new LinkedBlockingDeque<>(CAPACITY);
 
     static void offer(Queue<Integer> q, Control c) {
         while (!q.offer(ELEMENT) && !c.stopMeasurement) {
@@ -114,4 +119,9 @@ public class QueueBench {
     @Benchmark public Integer ft4j_deque() { ft4jDeque.offerLast(ELEMENT); return ft4jDeque.pollFirst(); }
     @Benchmark public Integer anchor_deque() { cld.offerLast(ELEMENT); return cld.pollFirst(); }
     @Benchmark public Integer anchorLbd_deque() { lbd.offerLast(ELEMENT); return lbd.pollFirst(); }
+
+    @Benchmark @Group("ft4j_dequePutTake") @GroupThreads(1) public void ft4jDequePut(Control c) throws InterruptedException { put(ft4jBoundedDeque, c); }
+    @Benchmark @Group("ft4j_dequePutTake") @GroupThreads(1) public Integer ft4jDequeTake(Control c) throws InterruptedException { return take(ft4jBoundedDeque, c); }
+    @Benchmark @Group("anchor_dequePutTake") @GroupThreads(1) public void lbdPut(Control c) throws InterruptedException { put(lbdBounded, c); }
+    @Benchmark @Group("anchor_dequePutTake") @GroupThreads(1) public Integer lbdTake(Control c) throws InterruptedException { return take(lbdBounded, c); }
 }

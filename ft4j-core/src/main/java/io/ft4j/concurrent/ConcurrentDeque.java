@@ -50,13 +50,19 @@ import java.util.function.Predicate;
  * {@link ShutDownException}), blocked producers are woken to that refusal, and takes drain what is left, then throw;
  * {@link #shutdownNow()} returns what is left. Null elements are rejected.
  *
+ * <p><b>Fairness.</b> Blocked threads are not served in arrival order: when room or an element appears, the thread
+ * woken is the one that blocked most recently. A thread that blocks again and again can therefore be served many
+ * times before one that blocked once and has kept waiting, as with a non-fair lock; no waiter is woken late, but
+ * none is promised a turn. Use {@link java.util.concurrent.ArrayBlockingQueue} with fairness on where arrival order
+ * matters more than throughput.
+ *
  * <p><b>Inside a ThreadPoolExecutor.</b> The deque can be a {@link java.util.concurrent.ThreadPoolExecutor}'s work
  * queue, with the rule of {@link ConcurrentQueue}: a pool worker fetching its next task from a shut-down, drained
  * deque is not given ShutDownException; its {@code take()} waits until the worker is interrupted (then throws
  * {@link InterruptedException}, which the pool handles by checking its own state) and its timed {@code poll} waits out
- * its timeout and returns null. The worker is recognized, on that terminal path only, by the first stack frame
- * outside the {@code io.ft4j} packages being {@code ThreadPoolExecutor.getTask}; every other consumer gets
- * ShutDownException. So after {@code deque.shutdown()} the pool rejects new tasks through its
+ * its timeout and returns null. The worker is recognized, on that terminal path only, by a stack walk, as
+ * {@link ConcurrentQueue} describes (directly or through a wrapping queue's forwarding {@code take}/{@code poll});
+ * every other consumer gets ShutDownException. So after {@code deque.shutdown()} the pool rejects new tasks through its
  * {@link java.util.concurrent.RejectedExecutionHandler} (or, below its maximum pool size, hands a refused task
  * straight to a new worker, ThreadPoolExecutor's own rule for a queue that refuses), queued tasks still run, and the
  * workers idle until {@code executor.shutdown()}; {@code deque.shutdownNow()} hands the queued tasks back.

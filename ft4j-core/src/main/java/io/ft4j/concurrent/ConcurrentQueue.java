@@ -45,13 +45,21 @@ import java.util.function.Predicate;
  * cause, ft_utils' "failed" queue: a producer that cannot go on tells the consumers why, and they get the cause in
  * their ShutDownException instead of waiting for elements that will never come.
  *
+ * <p><b>Fairness.</b> Blocked threads are not served in arrival order: when room or an element appears, the thread
+ * woken is the one that blocked most recently. A thread that blocks again and again can therefore be served many
+ * times before one that blocked once and has kept waiting, as with a non-fair lock; no waiter is woken late, but
+ * none is promised a turn. Use {@link java.util.concurrent.ArrayBlockingQueue} with fairness on where arrival order
+ * matters more than throughput.
+ *
  * <p><b>Inside a ThreadPoolExecutor.</b> The queue can be a {@link java.util.concurrent.ThreadPoolExecutor}'s work
  * queue. A worker of such a pool fetching its next task is the one consumer that does not get ShutDownException
  * from a shut-down, drained queue: its {@code take()} waits as on an empty queue until the worker is interrupted
  * (then throws {@link InterruptedException}, which the pool handles by checking its own state), and its timed
- * {@code poll} waits out its timeout and returns null. The caller is recognized, on that terminal path only, by
- * the first stack frame outside the {@code io.ft4j} packages being {@code ThreadPoolExecutor.getTask}; every other
- * consumer, including a task running in a pool that calls {@code take()} itself, gets ShutDownException as usual.
+ * {@code poll} waits out its timeout and returns null. The caller is recognized, on that terminal path only, by a
+ * stack walk: {@code ThreadPoolExecutor.getTask} calling {@code take} or {@code poll}, directly or through the
+ * {@code take}/{@code poll} of a wrapping {@code BlockingQueue} that forwards to this one (a dynamic proxy is not
+ * recognized). Every other consumer, including a task running in a pool that calls {@code take()} itself, gets
+ * ShutDownException as usual.
  * So after {@code queue.shutdown()} the pool rejects new tasks through its
  * {@link java.util.concurrent.RejectedExecutionHandler} (or, while it has fewer than its maximum number of
  * threads, hands a refused task straight to a new worker: that is ThreadPoolExecutor's own rule for a queue that
@@ -141,7 +149,8 @@ import java.util.function.Predicate;
  * Pool workers. ThreadPoolExecutor treats any exception from its queue's take/poll as the death of the worker and
  * starts a replacement, which takes, throws and dies in turn: a shut-down queue would make a pool loop creating
  * threads. So on the terminal path of pollWaiting (shut down, and the re-check found nothing), and only there, a
- * StackWalker looks at the first frame outside io.ft4j: if it is ThreadPoolExecutor.getTask, the caller is a worker
+ * StackWalker looks at the first frame that does not merely forward the call (ft4j's queue classes, and take/poll of
+ * any other BlockingQueue, such as a decorating wrapper): if it is ThreadPoolExecutor.getTask, the caller is a worker
  * asking for its next task, and it is parked instead (take: until interrupted; poll: until its deadline), as if the
  * queue were empty. Nothing can arrive after that point (insertions are refused and the re-check saw every element
  * stored before the shutdown), so the parked worker waits for its pool's interrupt or its keep-alive, exactly as on
@@ -689,20 +698,31 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
     }
 
     /**
-     * Whether the first caller outside ft4j is {@code ThreadPoolExecutor.getTask}, the method by which a pool worker
-     * fetches its next task. Slow (a stack walk): for terminal paths only.
+     * Whether the caller is {@code ThreadPoolExecutor.getTask}, the method by which a pool worker fetches its next
+     * task: the first frame that does not just forward the call. Forwarding frames are those of ft4j's three queue
+     * classes and the {@code take}/{@code poll} methods of any other {@link BlockingQueue} (a wrapper that counts,
+     * logs or decorates and passes the call on). Slow (a stack walk): for terminal paths only.
      */
     static boolean calledByPoolWorkerFetchingATask() {
         return WALKER.walk(frames -> frames
-                .filter(f -> !isFt4j(f.getDeclaringClass()))
+                .limit(FORWARDING_FRAMES_SEEN)
+                .filter(f -> !forwards(f))
                 .findFirst()
                 .map(f -> f.getDeclaringClass() == ThreadPoolExecutor.class && f.getMethodName().equals("getTask"))
                 .orElse(false));
     }
 
-    private static boolean isFt4j(Class<?> c) {
-        String p = c.getPackageName();
-        return p.startsWith("io.ft4j") && (p.length() == 7 || p.charAt(7) == '.');
+    /** How deep the stack walk of {@link #calledByPoolWorkerFetchingATask()} looks: nesting of wrappers it allows. */
+    private static final long FORWARDING_FRAMES_SEEN = 24;
+
+    private static boolean forwards(StackWalker.StackFrame f) {
+        Class<?> c = f.getDeclaringClass();
+        Class<?> host = c.getNestHost();
+        if (host == ConcurrentQueue.class || host == StdConcurrentQueue.class || host == ConcurrentDeque.class) {
+            return true;
+        }
+        String m = f.getMethodName();
+        return (m.equals("take") || m.equals("poll")) && BlockingQueue.class.isAssignableFrom(c);
     }
 
     private boolean elementOrStopped() {

@@ -277,12 +277,20 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
 
     @Override
     public int drainTo(Collection<? super E> c) {
-        return queue.drainTo(c);
+        return queue.drainTo(notThis(c));
     }
 
     @Override
     public int drainTo(Collection<? super E> c, int maxElements) {
-        return queue.drainTo(c, maxElements);
+        return queue.drainTo(notThis(c), maxElements);
+    }
+
+    /** The BlockingQueue contract: draining into the queue itself is refused (the inner queue sees another target). */
+    private Collection<? super E> notThis(Collection<? super E> c) {
+        if (c == this) {
+            throw new IllegalArgumentException("cannot drain a queue into itself: pass another collection");
+        }
+        return c;
     }
 
     @Override

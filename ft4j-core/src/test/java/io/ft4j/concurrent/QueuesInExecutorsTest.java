@@ -188,6 +188,67 @@ class QueuesInExecutorsTest {
         threads.assertNoDeathLoop(poolSize);
     }
 
+    /** A decorating work queue, as users write for metrics or logging: every call passed on to the ft4j queue. */
+    static final class Forwarding extends java.util.AbstractQueue<Runnable> implements BlockingQueue<Runnable> {
+        final BlockingQueue<Runnable> d;
+        final java.util.concurrent.atomic.AtomicInteger takes = new java.util.concurrent.atomic.AtomicInteger();
+
+        Forwarding(BlockingQueue<Runnable> d) {
+            this.d = d;
+        }
+
+        @Override public java.util.Iterator<Runnable> iterator() { return d.iterator(); }
+        @Override public int size() { return d.size(); }
+        @Override public boolean offer(Runnable e) { return d.offer(e); }
+        @Override public Runnable poll() { return d.poll(); }
+        @Override public Runnable peek() { return d.peek(); }
+        @Override public void put(Runnable e) throws InterruptedException { d.put(e); }
+        @Override public boolean offer(Runnable e, long t, TimeUnit u) throws InterruptedException { return d.offer(e, t, u); }
+        @Override public int remainingCapacity() { return d.remainingCapacity(); }
+        @Override public int drainTo(java.util.Collection<? super Runnable> c) { return d.drainTo(c); }
+        @Override public int drainTo(java.util.Collection<? super Runnable> c, int n) { return d.drainTo(c, n); }
+
+        @Override
+        public Runnable take() throws InterruptedException {
+            takes.incrementAndGet();
+            return d.take();
+        }
+
+        @Override
+        public Runnable poll(long t, TimeUnit u) throws InterruptedException {
+            takes.incrementAndGet();
+            return d.poll(t, u);
+        }
+    }
+
+    /**
+     * (a'') The same through a wrapper that forwards take/poll (metrics, logging): the workers are still recognized
+     * and idle instead of dying in a loop. Found by replaying ThreadPoolExecutor set-ups with decorated queues.
+     */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aForwardingWrapperAroundTheQueueKeepsTheWorkersAlive(Kind kind) throws Exception {
+        int poolSize = 2;
+        int tasks = 10;
+        BlockingQueue<Runnable> q = kind.make().get();
+        Forwarding wrapper = new Forwarding(q);
+        CountingFactory threads = new CountingFactory();
+        CountingHandler handler = new CountingHandler();
+        Pool pool = new Pool(poolSize, poolSize, 0L, wrapper, threads, handler);
+        runQueuedTasksAcrossAQueueShutdown(kind, q, pool, poolSize, tasks);
+        for (Thread w : threads.alive()) {
+            Eventually.until(w.getName() + " idle, parked in take()", () -> w.getState() == Thread.State.WAITING);
+        }
+        assertTrue(wrapper.takes.get() > 0, "the pool fetched its tasks through the wrapper");
+        pool.execute(() -> { });
+        assertEquals(1, handler.calls.get());
+        assertEquals(poolSize, pool.getPoolSize(), "no worker died");
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+        pool.assertNoTaskFailed();
+        threads.assertNoDeathLoop(poolSize);
+    }
+
     /**
      * (a') Below its maximum size, a pool hands a task its queue refuses straight to a new worker
      * (ThreadPoolExecutor's own rule); at the maximum, it rejects. The extra worker then idles as well.

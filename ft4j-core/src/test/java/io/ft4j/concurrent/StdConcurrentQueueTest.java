@@ -59,4 +59,16 @@ class StdConcurrentQueueTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StdConcurrentQueue<>(-1));
         assertTrue(e.getMessage().contains("maxSize"), e.getMessage());
     }
+
+    @Test
+    void drainToItselfIsRefusedAndChangesNothing() {
+        StdConcurrentQueue<Integer> q = new StdConcurrentQueue<>();
+        assertThrows(IllegalArgumentException.class, () -> q.drainTo(q), "even when empty");
+        q.add(1);
+        q.add(2);
+        assertThrows(IllegalArgumentException.class, () -> q.drainTo(q, 5));
+        assertThrows(IllegalArgumentException.class, () -> q.drainTo(q));
+        assertEquals(2, q.size());
+        assertEquals(2, q.unfinishedTasks(), "no element went round as a new task");
+    }
 }

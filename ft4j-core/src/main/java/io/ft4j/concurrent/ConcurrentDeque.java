@@ -52,8 +52,8 @@ import java.util.function.Predicate;
  *
  * <p><b>Fairness.</b> Blocked threads are not served in arrival order: when room or an element appears, the thread
  * woken is the one that blocked most recently. A thread that blocks again and again can therefore be served many
- * times before one that blocked once and has kept waiting, as with a non-fair lock; no waiter is woken late, but
- * none is promised a turn. Use {@link java.util.concurrent.ArrayBlockingQueue} with fairness on where arrival order
+ * times before one that blocked once and has kept waiting, for as long as the others keep blocking, as with a
+ * non-fair lock. Use {@link java.util.concurrent.ArrayBlockingQueue} with fairness on where arrival order
  * matters more than throughput.
  *
  * <p><b>Inside a ThreadPoolExecutor.</b> The deque can be a {@link java.util.concurrent.ThreadPoolExecutor}'s work

@@ -5,13 +5,16 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.ft4j.atomic.PaddedAtomicBoolean;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 import org.openjdk.jcstress.infra.results.ZZ_Result;
+import org.openjdk.jcstress.infra.results.ZZZ_Result;
 
-/** PaddedAtomicBoolean's claims under jcstress: one winner per getAndSet(true) race; release/acquire publishes. */
+/** PaddedAtomicBoolean's claims under jcstress: one winner per getAndSet(true) race; getAndSet to either
+ * state is one atomic exchange; release/acquire publishes. */
 public class PaddedAtomicBooleanStress {
 
     @JCStressTest
@@ -22,6 +25,23 @@ public class PaddedAtomicBooleanStress {
         private final PaddedAtomicBoolean f = new PaddedAtomicBoolean();
         @Actor public void actor1(ZZ_Result r) { r.r1 = f.getAndSet(true); }
         @Actor public void actor2(ZZ_Result r) { r.r2 = f.getAndSet(true); }
+    }
+
+    /**
+     * getAndSet reads first and writes only when the flag differs (test-and-test-and-set), for either target: a
+     * setter and a clearer racing from false still behave as two atomic exchanges. r1, r2 = the previous states
+     * they returned, r3 = the final state.
+     */
+    @JCStressTest
+    @Outcome(id = "false, true, false", expect = ACCEPTABLE, desc = "set, then cleared")
+    @Outcome(id = "false, false, true", expect = ACCEPTABLE, desc = "cleared (no change), then set")
+    @Outcome(expect = FORBIDDEN, desc = "a previous state no order explains: the read-first shortcut broke atomicity")
+    @State
+    public static class GetAndSetTrueVsFalse {
+        private final PaddedAtomicBoolean f = new PaddedAtomicBoolean();
+        @Actor public void setter(ZZZ_Result r) { r.r1 = f.getAndSet(true); }
+        @Actor public void clearer(ZZZ_Result r) { r.r2 = f.getAndSet(false); }
+        @Arbiter public void arbiter(ZZZ_Result r) { r.r3 = f.get(); }
     }
 
     @JCStressTest

@@ -421,6 +421,10 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
         }
     }
 
+    private boolean elementOrStopped() {
+        return size > 0 || state != RUNNING;
+    }
+
     private boolean roomOrStopped() {
         return size < capacity || state != RUNNING;
     }
@@ -734,7 +738,7 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public E takeFirst() throws InterruptedException {
-        return await(true, false, 0L);
+        return await(true, false, 0L, null);
     }
 
     /**
@@ -746,7 +750,7 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public E takeLast() throws InterruptedException {
-        return await(false, false, 0L);
+        return await(false, false, 0L, null);
     }
 
     /**
@@ -763,7 +767,7 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public E pollFirst(long timeout, TimeUnit unit) throws InterruptedException {
-        return await(true, true, Waiters.deadline(timeout, unit));
+        return await(true, true, timeout, Checks.requireNonNull(unit, "unit"));
     }
 
     /**
@@ -780,14 +784,16 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
      */
     @Override
     public E pollLast(long timeout, TimeUnit unit) throws InterruptedException {
-        return await(false, true, Waiters.deadline(timeout, unit));
+        return await(false, true, timeout, Checks.requireNonNull(unit, "unit"));
     }
 
-    private E await(boolean first, boolean timed, long deadline) throws InterruptedException {
+    /** Takes an element, waiting for one; a timed wait reads the clock only once it has to wait. */
+    private E await(boolean first, boolean timed, long timeout, TimeUnit unit) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        for (;;) {
+        long deadline = 0L;
+        for (boolean firstTry = true; ; firstTry = false) {
             E e;
             int s;
             lock.lock();
@@ -802,11 +808,14 @@ public final class ConcurrentDeque<E> extends AbstractQueue<E> implements Blocki
                 signalRemoved(1);
                 return e;
             }
+            if (firstTry && timed) {
+                deadline = Waiters.deadline(timeout, unit);
+            }
             if (s != RUNNING) {
                 // Insertions check the state under the lock: nothing can arrive after this.
                 return ConcurrentQueue.drained("deque", notEmpty, timed, deadline, cause);
             }
-            if (!notEmpty.await(() -> size > 0 || state != RUNNING, spins, 0, timed, deadline)) {
+            if (!notEmpty.await(this::elementOrStopped, spins, 0, timed, deadline)) {
                 return null;
             }
         }

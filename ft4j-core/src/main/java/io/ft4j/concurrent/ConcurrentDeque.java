@@ -17,8 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * An optionally bounded double-ended queue with blocking at both ends, atomic bulk insertion and rotation, and
- * shutdown: ft_utils' {@code ConcurrentDeque}, as a {@link BlockingDeque}.
+ * A {@link BlockingDeque}: an optionally bounded double-ended queue with blocking at both ends, atomic bulk insertion
+ * and rotation, and shutdown. The design follows the {@code ConcurrentDeque} of ft_utils, a library for free-threaded
+ * Python.
  *
  * <pre>{@code
  * ConcurrentDeque<Task> d = new ConcurrentDeque<>();    // unbounded; new ConcurrentDeque<>(1_000) holds at most 1000

@@ -19,8 +19,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * An unbounded or bounded multi-producer multi-consumer FIFO queue with blocking, timeouts and shutdown: ft_utils'
- * {@code ConcurrentQueue}, as a {@link BlockingQueue}.
+ * A {@link BlockingQueue}: an unbounded or bounded multi-producer multi-consumer FIFO queue of array segments, with
+ * timeouts, shutdown and poisoning, where a consumer never waits for one particular producer. The design follows the
+ * {@code ConcurrentQueue} of ft_utils, a library for free-threaded Python.
  *
  * <pre>{@code
  * ConcurrentQueue<Job> q = new ConcurrentQueue<>(10_000);   // bounded, like LinkedBlockingQueue(10_000)

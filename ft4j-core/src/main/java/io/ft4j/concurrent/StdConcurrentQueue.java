@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Python's {@code queue.Queue} on a {@link ConcurrentQueue}: ft_utils' {@code StdConcurrentQueue}. Adds task
+ * A {@link BlockingQueue} that counts tasks, built on a {@link ConcurrentQueue}: the shape of Python's
+ * {@code queue.Queue}, as ft_utils' {@code StdConcurrentQueue} brings it to free-threaded Python. It adds task
  * accounting: every element put counts as an unfinished task until a consumer calls {@link #taskDone()} for it, and
  * {@link #join()} waits until no task is unfinished.
  *

@@ -1,5 +1,6 @@
 package io.ft4j.atomic;
 
+import java.lang.invoke.VarHandle;
 
 /**
  * A {@code boolean} value updated atomically and padded against false sharing: the operations and names of
@@ -66,8 +67,8 @@ public final class PaddedAtomicBoolean extends PaddedCell {
     /**
      * Sets the flag to {@code newValue} and returns what it was, in one atomic step: of many threads racing
      * {@code getAndSet(true)} on a {@code false} flag, exactly one gets {@code false}. When the flag already holds
-     * {@code newValue}, the call only reads it (test-and-test-and-set), which has the same result and keeps spinning
-     * callers from bouncing the cache line between cores.
+     * {@code newValue}, the call only reads it and then issues a full fence (test-and-test-and-set): the same result
+     * and the same memory effects as an exchange, without taking the cache line from the other cores.
      *
      * @param newValue the new state
      * @return the previous state
@@ -75,6 +76,9 @@ public final class PaddedAtomicBoolean extends PaddedCell {
     public boolean getAndSet(boolean newValue) {
         long target = newValue ? TRUE : FALSE;
         if ((long) VALUE.getVolatile(this) == target) {
+            // The exchange that did not need to write: the fence gives the call a write's ordering too, so that, as
+            // with AtomicBoolean, no earlier store passes a later load across it (store buffering).
+            VarHandle.fullFence();
             return newValue;
         }
         return (long) VALUE.getAndSet(this, target) != FALSE;

@@ -31,8 +31,10 @@ public final class ControlledThread extends Thread {
     }
 
     /**
-     * Applies the settings, then runs the task, then this thread's exit actions. Called by the JVM on start; a
-     * direct call from another thread just runs the task, like {@link Thread#run()}.
+     * Applies the settings, then runs the task, then this thread's exit actions; an exception that ends the task
+     * (or a refused setting, unless {@link ThreadBuilder#start} reports it) reaches the uncaught exception handler
+     * before the exit actions run. Called by the JVM on start; a direct call from another thread just runs the task,
+     * like {@link Thread#run()}.
      */
     @Override
     public void run() {
@@ -54,8 +56,23 @@ public final class ControlledThread extends Thread {
                 ready.countDown();
             }
             super.run();
+        } catch (Throwable t) {
+            reportUncaught(t);
         } finally {
             ThreadExit.runActionsOfCurrentThread();
+        }
+    }
+
+    /**
+     * Hands an exception that ends the thread to its uncaught exception handler while the thread's exit actions and
+     * cleanable thread-locals are still in place, as they are for a plain thread (whose actions run after it ends),
+     * and then lets the actions run. The JVM ignores an exception thrown by the handler; so does this.
+     */
+    private void reportUncaught(Throwable t) {
+        try {
+            getUncaughtExceptionHandler().uncaughtException(this, t);
+        } catch (Throwable ignored) {
+            // as Thread.dispatchUncaughtException: nothing is left to tell
         }
     }
 

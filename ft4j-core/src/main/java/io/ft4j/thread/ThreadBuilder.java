@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the exception goes to its uncaught exception handler.
  */
 public final class ThreadBuilder {
-    /** Numbers threads when the name is a prefix; shared by this builder and the factories it made. */
+    /** Numbers this builder's threads when the name is a prefix; each factory takes a copy. */
     private final AtomicLong counter = new AtomicLong();
     private String name = "ft4j-";
     private boolean numbered = true;
@@ -191,17 +191,22 @@ public final class ThreadBuilder {
     /**
      * Returns a thread-safe {@link ThreadFactory} that builds threads with this builder's current settings, as
      * {@link Thread.Builder#factory()} does: for {@code Executors}, {@code ThreadPoolExecutor} and anything else that
-     * takes a factory. Later changes to the builder do not affect it. A numbered name continues this builder's count.
+     * takes a factory. Later changes to the builder do not affect it. A numbered name starts from the number the
+     * builder's next thread would get, and the factory counts on its own from there, as the JDK's does.
      *
      * @return the factory; its {@code newThread} returns a {@link ControlledThread} as {@link #unstarted} does
      */
     public ThreadFactory factory() {
-        Config config = config();
+        Config config = config(numbered ? new AtomicLong(counter.get()) : null);
         return task -> config.newThread(task, false);
     }
 
     private Config config() {
-        return new Config(name, numbered ? counter : null, daemon, cpus, nice, policy, handler);
+        return config(numbered ? counter : null);
+    }
+
+    private Config config(AtomicLong numbers) {
+        return new Config(name, numbers, daemon, cpus, nice, policy, handler);
     }
 
     /** A snapshot of the settings. */

@@ -44,6 +44,23 @@ public class PaddedAtomicBooleanStress {
         @Arbiter public void arbiter(ZZZ_Result r) { r.r3 = f.get(); }
     }
 
+    /**
+     * Store buffering through two getAndSet(true) calls on a flag that is already true: each call only reads and
+     * fences, yet, as two exchanges on AtomicBoolean, one must see the other's earlier plain store. r1, r2 = what
+     * each thread read of the other's field after its getAndSet.
+     */
+    @JCStressTest
+    @Outcome(id = {"0, 1", "1, 0", "1, 1"}, expect = ACCEPTABLE, desc = "at least one store seen, as with two exchanges")
+    @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "both loads passed the stores: getAndSet lost its write ordering")
+    @State
+    public static class GetAndSetThatDoesNotWriteStillOrders {
+        private final PaddedAtomicBoolean f = new PaddedAtomicBoolean(true);
+        private int x;
+        private int y;
+        @Actor public void a(II_Result r) { x = 1; f.getAndSet(true); r.r1 = y; }
+        @Actor public void b(II_Result r) { y = 1; f.getAndSet(true); r.r2 = x; }
+    }
+
     @JCStressTest
     @Outcome(id = {"0, 0", "0, 42", "1, 42"}, expect = ACCEPTABLE, desc = "flag unseen, or flag and data seen")
     @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "flag seen without the data written before it")

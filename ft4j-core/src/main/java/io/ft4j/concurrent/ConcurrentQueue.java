@@ -412,8 +412,16 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
         if (offer(e)) {
             return true;
         }
-        checkAccepting(); // a refusal by shutdown: the state never returns to RUNNING, so this throws
-        throw new IllegalStateException("queue full: all " + capacity + " places are taken (use offer, which returns "
+        throw refusal();
+    }
+
+    /** Why an offer just returned false: shut down (the state never returns to RUNNING), or else full. */
+    IllegalStateException refusal() {
+        if (state != RUNNING) {
+            return new ShutDownException("queue is shut down: it accepts no more elements "
+                    + "(check isShutdown() before producing, or create a new queue)", cause);
+        }
+        return new IllegalStateException("queue full: all " + capacity + " places are taken (use offer, which returns "
                 + "false when full, or put, which waits for room)");
     }
 
@@ -487,8 +495,7 @@ public final class ConcurrentQueue<E> extends AbstractQueue<E> implements Blocki
 
     private void checkAccepting() {
         if (state != RUNNING) {
-            throw new ShutDownException("queue is shut down: it accepts no more elements "
-                    + "(check isShutdown() before producing, or create a new queue)", cause);
+            throw refusal();
         }
     }
 

@@ -170,16 +170,10 @@ public final class StdConcurrentQueue<E> extends AbstractQueue<E> implements Blo
      */
     @Override
     public boolean add(E e) {
-        unfinished.incrementAndGet();
-        boolean ok = false;
-        try {
-            ok = queue.add(e);
-            return ok;
-        } finally {
-            if (!ok) {
-                undoTask();
-            }
+        if (offer(e)) {
+            return true;
         }
+        throw queue.refusal(); // offer counted and uncounted the task
     }
 
     /**

@@ -3,6 +3,8 @@ package io.ft4j.lock;
 import io.ft4j.internal.util.Checks;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.security.CodeSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -32,11 +35,15 @@ import java.util.function.Consumer;
  *
  * <p><b>Read locks.</b> Edges carry the mode in which the earlier lock was held and the later one wanted. A cycle
  * passing through a lock L where both sides are read holds is a deadlock only if new readers of L can queue behind a
- * writer, which needs a writer of L; such a cycle is reported only if L had been write-locked by the time the cycle
- * closed. A re-entrant acquisition, or a read taken under one's own write lock (downgrade), adds no edge.
+ * writer, which needs a writer of L. Such a cycle is reported when it closes if L has been write-locked by then, and
+ * otherwise when L is first write-locked (in {@link Mode#STRICT} mode the write goes ahead and the next acquisition
+ * along the cycle throws). A re-entrant acquisition, or a read taken under one's own write lock (downgrade), adds no edge.
  *
  * <p><b>No race between checkers.</b> Two threads closing the two halves of a cycle at the same moment do not miss
  * it: one of them reports.
+ *
+ * <p><b>Reported sites.</b> A site is the first frame outside ft4j-core: the caller's line, whichever ft4j lock or
+ * view it called.
  *
  * <p><b>Cost.</b> Off (the default), each lock operation reads one static field. On, each acquisition costs a
  * thread-local lookup and one map lookup per lock already held; a new edge costs a stack walk and a graph search.
@@ -69,6 +76,8 @@ public final class LockOrder {
 
     private static final ReentrantLock GRAPH = new ReentrantLock();
     private static final ThreadLocal<Held> HELD = ThreadLocal.withInitial(Held::new);
+    /** Where ft4j-core's classes come from (a jar or a directory), to tell its frames from the caller's. */
+    private static final URL CORE_LOCATION = location(LockOrder.class);
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final System.Logger LOG = System.getLogger(LockOrder.class.getName());
     private static final Consumer<LockOrderViolationException> LOG_WARNING =
@@ -197,6 +206,9 @@ public final class LockOrder {
         /** Outgoing edges of {@link #gen}, by target, one slot per (held shared, wanted shared) pair. */
         volatile Map<Node, Edge[]> out;
         volatile int gen;
+        /** Incoming edges of {@link #inGen}, read and written under {@link #GRAPH} only. */
+        List<Edge> in;
+        int inGen;
 
         Node(String name, int level) {
             this.name = name;
@@ -226,6 +238,11 @@ public final class LockOrder {
     /** The first time a thread took {@code to} while holding {@code from}. */
     record Edge(Node from, boolean heldShared, Node to, boolean wantShared, String site, String thread,
             boolean closedCycle) {
+        /** This edge, marked as the one that closed a cycle: in strict mode it no longer passes. */
+        Edge closing() {
+            return new Edge(from, heldShared, to, wantShared, site, thread, true);
+        }
+
         @Override
         public String toString() {
             return from.name + " (" + mode(heldShared) + ") then " + to.name + " (" + mode(wantShared) + ") at "
@@ -282,7 +299,7 @@ public final class LockOrder {
             return;
         }
         if (!shared && !n.written) {
-            n.written = true;
+            firstWriter(m, n);
         }
         Held h = held();
         if (h.indexOf(n) >= 0) {
@@ -353,6 +370,61 @@ public final class LockOrder {
         h.nodes[--h.size] = null;
     }
 
+    /**
+     * Marks {@code n} as written and judges again the cycles that pass through it between two read holds: judged
+     * harmless while no writer of {@code n} could queue between the readers, each of them is a potential deadlock
+     * from now on. In report mode each is reported now; in strict mode its closing edge is marked, so the next
+     * acquisition along it throws.
+     */
+    private static void firstWriter(Mode m, Node n) {
+        List<LockOrderViolationException> found = new ArrayList<>();
+        GRAPH.lock();
+        try {
+            if (n.written) {
+                return; // another writer came first and did the work
+            }
+            n.written = true; // under GRAPH: a cycle search that ran before saw the old value, and its edge is in n.in
+            if (n.in == null || n.inGen != generation) {
+                return;
+            }
+            String site = null;
+            for (int i = 0; i < n.in.size(); i++) {
+                Edge e = n.in.get(i);
+                if (!e.wantShared || e.closedCycle) {
+                    continue;
+                }
+                List<Edge> back = pathBack(n, true, e.from, e.heldShared);
+                if (back == null) {
+                    continue;
+                }
+                Edge closed = e.closing();
+                n.in.set(i, closed);
+                e.from.out.get(n)[kind(e.heldShared, e.wantShared)] = closed;
+                if (m == Mode.REPORT) {
+                    if (site == null) {
+                        site = site();
+                    }
+                    StringBuilder s = new StringBuilder("Potential deadlock: lock order cycle between ")
+                            .append(back.size() + 1).append(" locks, real since ").append(n.name)
+                            .append(" was first write-locked at ").append(site).append(" in thread \"")
+                            .append(Thread.currentThread().getName())
+                            .append("\": a writer queued on it blocks new readers, so its readers can wait for each "
+                                    + "other.\n  earlier: ").append(e);
+                    for (Edge b : back) {
+                        s.append("\n  earlier: ").append(b);
+                    }
+                    s.append("\nTake these locks in one order everywhere.");
+                    found.add(new LockOrderViolationException(s.toString()));
+                }
+            }
+        } finally {
+            GRAPH.unlock();
+        }
+        for (LockOrderViolationException x : found) {
+            handler.accept(x);
+        }
+    }
+
     private static void addEdge(Mode m, Node from, boolean heldShared, Node to, boolean wantShared) {
         LockOrderViolationException found = null;
         GRAPH.lock();
@@ -381,7 +453,17 @@ public final class LockOrder {
                 from.gen = g;
             }
             Edge[] kinds = from.out.computeIfAbsent(to, k -> new Edge[4]);
-            kinds[kind(heldShared, wantShared)] = edge; // published to lock-free readers racily: a miss only retries here
+            int k = kind(heldShared, wantShared);
+            Edge replaced = kinds[k]; // non-null only in strict mode, when an edge marked closing is seen again
+            kinds[k] = edge; // published to lock-free readers racily: a miss only retries here
+            if (to.in == null || to.inGen != g) {
+                to.in = new ArrayList<>();
+                to.inGen = g;
+            }
+            if (replaced != null) {
+                to.in.remove(replaced);
+            }
+            to.in.add(edge);
         } finally {
             GRAPH.unlock();
         }
@@ -455,19 +537,32 @@ public final class LockOrder {
         handler.accept(x);
     }
 
-    /** The caller's frame: the first one outside ft4j's lock classes. */
-    private static String site() {
+    /** The caller's frame: the first one outside ft4j-core, so that no lock class can be left out. */
+    static String site() {
         return WALKER.walk(frames -> frames
-                .filter(f -> !isInternal(f.getDeclaringClass()))
+                .filter(f -> !isFt4jCore(f.getDeclaringClass()))
                 .findFirst()
                 .map(f -> f.toStackTraceElement().toString())
                 .orElse("(unknown)"));
     }
 
-    private static boolean isInternal(Class<?> c) {
-        Class<?> host = c.getNestHost();
-        return host == LockOrder.class || host == ReaderWriterLock.class || host == IntervalLock.class
-                || host == CriticalSection.class;
+    /**
+     * Whether a class is part of ft4j-core: its module when ft4j-core is a named module, otherwise an
+     * {@code io.ft4j} package loaded from the same place as this class (not ft4j's other artifacts, nor a user's
+     * classes that share a package name).
+     */
+    static boolean isFt4jCore(Class<?> c) {
+        Module module = LockOrder.class.getModule();
+        if (module.isNamed()) {
+            return c.getModule() == module;
+        }
+        return c.getPackageName().startsWith("io.ft4j.") && c.getClassLoader() == LockOrder.class.getClassLoader()
+                && Objects.equals(location(c), CORE_LOCATION);
+    }
+
+    private static URL location(Class<?> c) {
+        CodeSource source = c.getProtectionDomain().getCodeSource();
+        return source == null ? null : source.getLocation();
     }
 
     // ------------------------------------------------------------------ wrapped locks and object nodes

@@ -182,6 +182,82 @@ class LockOrderTest {
         assertEquals(1, reports.size(), "writers waiting on C and D would close the deadlock between the readers");
     }
 
+    /**
+     * read(A) then B, and B then read(A), while A has no writer: harmless, and not reported. A's first writer makes it
+     * a deadlock (a thread holding read(A) waits for B; the one holding B waits behind the writer queued on A): it is
+     * reported then, once, naming both orders, and not again when both orders repeat.
+     */
+    @Test
+    void aReadCycleIsReportedWhenItsLockFirstGetsAWriter() throws Exception {
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        Lock b = LockOrder.wrap(new ReentrantLock(), "B");
+        inThread(() -> nested(a.readLock(), b));
+        inThread(() -> nested(b, a.readLock()));
+        assertEquals(List.of(), reports, "no writer of A yet: readers of A never wait for each other");
+
+        inThread(() -> {
+            a.writeLock().lock();
+            a.writeLock().unlock();
+        });
+        assertEquals(1, reports.size(), reports.toString());
+        String m = reports.get(0).getMessage();
+        assertTrue(m.contains("A was first write-locked at io.ft4j.lock.LockOrderTest"), m);
+        assertTrue(m.contains("A (read) then B (write)") && m.contains("B (write) then A (read)"), m);
+
+        inThread(() -> nested(a.readLock(), b));
+        inThread(() -> nested(b, a.readLock()));
+        assertEquals(1, reports.size(), "reported once: " + reports);
+    }
+
+    /** The same in strict mode: the write goes ahead, and the next acquisition that closes the cycle is refused. */
+    @Test
+    void inStrictModeTheNextAcquisitionOfAReadCycleMadeRealIsRefused() throws Exception {
+        LockOrder.setMode(LockOrder.Mode.STRICT);
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        Lock b = LockOrder.wrap(new ReentrantLock(), "B");
+        inThread(() -> nested(a.readLock(), b));
+        inThread(() -> nested(b, a.readLock()));
+        inThread(() -> {
+            a.writeLock().lock();
+            a.writeLock().unlock();
+        });
+        inThread(() -> {
+            b.lock();
+            try {
+                LockOrderViolationException x = assertThrows(LockOrderViolationException.class,
+                        () -> a.readLock().lock());
+                assertTrue(x.getMessage().contains("B (write) then A (read)"), x.getMessage());
+                assertFalse(a.isWriteLocked() || a.getReadLockCount() > 0, "refused before acquiring");
+            } finally {
+                b.unlock();
+            }
+        });
+        assertEquals(List.of(), reports);
+    }
+
+    /**
+     * A's first writer and the acquisition that closes the read cycle, at once: whichever comes second under the
+     * graph's lock sees the other, so the cycle is reported exactly once.
+     */
+    @Test
+    void theFirstWriterRacingTheClosingAcquisitionReportsOnce() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            reports.clear();
+            ReaderWriterLock a = new ReaderWriterLock("A");
+            Lock b = LockOrder.wrap(new ReentrantLock(), "B");
+            inThread(() -> nested(a.readLock(), b));
+            Race.race(2, i -> {
+                if (i == 0) {
+                    a.writeLock().lock();
+                    a.writeLock().unlock();
+                } else {
+                    nested(b, a.readLock());
+                }
+            });
+            assertEquals(1, reports.size(), "round " + round + ": " + reports);
+        }
+    }
+
     /** The same read-only cycle through Guava's checker: it treats read locks as exclusive and reports it. */
     @Test
     void guavaReportsTheReadOnlyCycleThatIsNoDeadlock() throws Exception {

@@ -177,6 +177,11 @@ public final class IntervalLock extends QueuedLock {
         return true;
     }
 
+    @Override
+    String alternativesWhileHolding() {
+        return ", or cede() to let the waiters run";
+    }
+
     /**
      * Returns this lock's interval.
      *

@@ -87,12 +87,20 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
     /** Called by the new owner once it holds the lock, on every path. */
     void onAcquired() {}
 
+    /**
+     * What else the owner can do instead of waiting while holding the lock, appended to messages; empty here, a
+     * subclass with more to offer says so.
+     */
+    String alternativesWhileHolding() {
+        return "";
+    }
+
     // ---- acquisition paths, for the public methods of the subclasses ----
 
     final void beforeAcquire(boolean blocking) {
         if (owner == Thread.currentThread()) {
             throw new IllegalStateException("this thread already holds " + this + ", which is not re-entrant: "
-                    + "unlock() it first" + (this instanceof IntervalLock ? ", or cede() to let others in" : ""));
+                    + "unlock() it first" + alternativesWhileHolding());
         }
         if (blocking && LockOrder.checking) {
             LockOrder.acquiring(order, false);
@@ -410,6 +418,6 @@ abstract sealed class QueuedLock implements Lock permits IntervalLock, PriorityL
     public final Condition newCondition() {
         throw new UnsupportedOperationException(getClass().getSimpleName()
                 + " has no conditions: wait on a queue (io.ft4j.concurrent.ConcurrentQueue) while not holding it"
-                + (this instanceof IntervalLock ? ", or cede() to let waiters run" : ""));
+                + alternativesWhileHolding());
     }
 }

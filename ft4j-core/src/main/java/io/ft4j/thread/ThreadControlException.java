@@ -1,6 +1,8 @@
 package io.ft4j.thread;
 
 import io.ft4j.internal.os.Errno;
+import io.ft4j.internal.os.OsCallException;
+import io.ft4j.internal.util.Checks;
 
 /**
  * Thrown when the OS refuses a thread-control call. Carries the errno, its name and a hint on what to change, e.g.
@@ -22,11 +24,19 @@ public final class ThreadControlException extends RuntimeException {
      *
      * @param call the libc function that failed, such as {@code "sched_setaffinity"}
      * @param errno the errno it left, such as 1 for EPERM
+     * @throws NullPointerException if {@code call} is null
      */
     public ThreadControlException(String call, int errno) {
-        super(call + " failed: " + Errno.name(errno) + " (" + errno + "): " + Errno.hint(call, errno));
+        super(Checks.requireNonNull(call, "call") + " failed: " + Errno.name(errno) + " (" + errno + "): "
+                + hint(call, errno));
         this.call = call;
         this.errno = errno;
+    }
+
+    /** The native layer's refusal, with this layer's advice; the native one is kept as the cause. */
+    ThreadControlException(OsCallException refused) {
+        this(refused.call(), refused.errno());
+        initCause(refused);
     }
 
     /**
@@ -62,6 +72,29 @@ public final class ThreadControlException extends RuntimeException {
      * @return the hint, in English
      */
     public String hint() {
-        return Errno.hint(call, errno);
+        return hint(call, errno);
+    }
+
+    /** What the user can do about a failed call. */
+    private static String hint(String call, int errno) {
+        return switch (errno) {
+            case Errno.EPERM -> switch (call) {
+                case "sched_setscheduler" -> "real-time policies (FIFO, RR) need CAP_SYS_NICE: run as root, grant the "
+                        + "capability (setcap cap_sys_nice+ep on the java binary) or raise RLIMIT_RTPRIO";
+                case "setpriority" -> "changing another user's thread needs CAP_SYS_NICE";
+                default -> "the process lacks the privilege for this call (CAP_SYS_NICE)";
+            };
+            case Errno.EACCES -> "lowering the nice value (raising priority) needs CAP_SYS_NICE or a higher "
+                    + "RLIMIT_NICE";
+            case Errno.EINVAL -> switch (call) {
+                case "sched_setaffinity" -> "the CPU set holds no CPU this thread may run on: use CPUs from "
+                        + "Affinity.get() or CpuTopology.cpus()";
+                case "sched_setscheduler" -> "priority out of range for the policy: 1..99 for FIFO and RR, 0 for "
+                        + "OTHER, BATCH and IDLE";
+                default -> "an argument was out of range";
+            };
+            case Errno.ESRCH -> "the thread has already terminated";
+            default -> "see man 2 " + call;
+        };
     }
 }

@@ -2,7 +2,7 @@ package io.ft4j.internal.os;
 
 import java.util.Map;
 
-/** Linux errno numbers to names, and the hint ft4j gives for the ones thread control meets. */
+/** Linux errno numbers and their names. */
 public final class Errno {
     /** Operation not permitted. */
     public static final int EPERM = 1;
@@ -41,33 +41,5 @@ public final class Errno {
      */
     public static String name(int errno) {
         return NAMES.getOrDefault(errno, "errno " + errno);
-    }
-
-    /**
-     * Returns advice for a failed call.
-     *
-     * @param call the libc function that failed
-     * @param errno its errno
-     * @return what the user can do about it
-     */
-    public static String hint(String call, int errno) {
-        return switch (errno) {
-            case EPERM -> switch (call) {
-                case "sched_setscheduler" -> "real-time policies (FIFO, RR) need CAP_SYS_NICE: run as root, grant the "
-                        + "capability (setcap cap_sys_nice+ep on the java binary) or raise RLIMIT_RTPRIO";
-                case "setpriority" -> "changing another user's thread needs CAP_SYS_NICE";
-                default -> "the process lacks the privilege for this call (CAP_SYS_NICE)";
-            };
-            case EACCES -> "lowering the nice value (raising priority) needs CAP_SYS_NICE or a higher RLIMIT_NICE";
-            case EINVAL -> switch (call) {
-                case "sched_setaffinity" -> "the CPU set holds no CPU this thread may run on: use CPUs from "
-                        + "Affinity.get() or CpuTopology.cpus()";
-                case "sched_setscheduler" -> "priority out of range for the policy: 1..99 for FIFO and RR, 0 for "
-                        + "OTHER, BATCH and IDLE";
-                default -> "an argument was out of range";
-            };
-            case ESRCH -> "the thread has already terminated";
-            default -> "see man 2 " + call;
-        };
     }
 }

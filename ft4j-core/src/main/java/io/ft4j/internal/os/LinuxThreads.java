@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.ft4j.thread.ThreadControlException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -122,7 +121,7 @@ final class LinuxThreads implements NativeThreads {
             int rc = (int) getAffinity.invokeExact(state, tid, MASK_BYTES, mask);
             check(rc, state, "sched_getaffinity");
             return mask.toArray(JAVA_LONG);
-        } catch (ThreadControlException e) {
+        } catch (OsCallException e) {
             throw e;
         } catch (Throwable t) {
             throw unexpected(t);
@@ -141,7 +140,7 @@ final class LinuxThreads implements NativeThreads {
             MemorySegment.copy(words, 0, mask, JAVA_LONG, 0, words.length);
             int rc = (int) setAffinity.invokeExact(state, tid, MASK_BYTES, mask);
             check(rc, state, "sched_setaffinity");
-        } catch (ThreadControlException e) {
+        } catch (OsCallException e) {
             throw e;
         } catch (Throwable t) {
             throw unexpected(t);
@@ -166,7 +165,7 @@ final class LinuxThreads implements NativeThreads {
             try {
                 return statField(who, 19);
             } catch (IOException | RuntimeException e) {
-                throw new ThreadControlException("getpriority", errno);
+                throw new OsCallException("getpriority", errno);
             }
         }
         return nice;
@@ -186,7 +185,7 @@ final class LinuxThreads implements NativeThreads {
         try {
             return statField(who, 18);
         } catch (IOException | RuntimeException e) {
-            throw new ThreadControlException("/proc stat of thread " + who, Errno.ESRCH);
+            throw new OsCallException("/proc stat of thread " + who, Errno.ESRCH);
         }
     }
 
@@ -250,7 +249,7 @@ final class LinuxThreads implements NativeThreads {
             MemorySegment state = arena.allocate(CAPTURE);
             int rc = (int) setpriority.invokeExact(state, PRIO_PROCESS, who, nice);
             check(rc, state, "setpriority");
-        } catch (ThreadControlException e) {
+        } catch (OsCallException e) {
             throw e;
         } catch (Throwable t) {
             throw unexpected(t);
@@ -267,7 +266,7 @@ final class LinuxThreads implements NativeThreads {
             int rc = (int) getParam.invokeExact(state, tid, param);
             check(rc, state, "sched_getparam");
             return new int[] {policy & ~SCHED_RESET_ON_FORK, param.get(JAVA_INT, 0)};
-        } catch (ThreadControlException e) {
+        } catch (OsCallException e) {
             throw e;
         } catch (Throwable t) {
             throw unexpected(t);
@@ -282,7 +281,7 @@ final class LinuxThreads implements NativeThreads {
             param.set(JAVA_INT, 0, priority);
             int rc = (int) setScheduler.invokeExact(state, tid, policy, param);
             check(rc, state, "sched_setscheduler");
-        } catch (ThreadControlException e) {
+        } catch (OsCallException e) {
             throw e;
         } catch (Throwable t) {
             throw unexpected(t);
@@ -291,7 +290,7 @@ final class LinuxThreads implements NativeThreads {
 
     private static void check(int rc, MemorySegment state, String call) {
         if (rc == -1) {
-            throw new ThreadControlException(call, (int) ERRNO.get(state, 0L));
+            throw new OsCallException(call, (int) ERRNO.get(state, 0L));
         }
     }
 

@@ -5,7 +5,7 @@ package io.ft4j.internal.os;
  * at class initialization by {@link Os}; {@link UnsupportedThreads} stands in where there is none, so callers ask
  * {@link #isSupported()} instead of catching linkage errors.
  *
- * <p>Failures throw {@code io.ft4j.thread.ThreadControlException} carrying the errno, its name and a hint.
+ * <p>A refused call throws {@link OsCallException} carrying the call and its errno; the API layer adds the advice.
  */
 public interface NativeThreads {
     /** Scheduler policies, numbered as Linux numbers them. */

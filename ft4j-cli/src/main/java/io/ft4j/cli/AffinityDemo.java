@@ -47,7 +47,8 @@ final class AffinityDemo implements Callable<Integer> {
         CpuTopology topo = CpuTopology.read();
         out.printf("Topology: %s%n", topo);
         for (CpuTopology.Core core : topo.cores()) {
-            out.printf("  package %d core %d: CPUs %s%n", core.packageId(), core.coreId(), core.threads());
+            out.printf("  package %d die %d core %d: CPUs %s%n", core.packageId(), core.dieId(), core.coreId(),
+                    core.threads());
         }
         topo.numaNodes().forEach((node, cpus) -> out.printf("  NUMA node %d: CPUs %s%n", node, cpus));
         out.printf("  one thread per physical core: CPUs %s%n", topo.onePerCore());

@@ -15,6 +15,8 @@ import java.util.function.Supplier;
  *
  * <p>The cleanup runs exactly once per created value: on {@link #remove()}, or after the thread ends (on the thread
  * itself for {@link ControlledThread}, otherwise on ft4j's watcher within the bound {@link ThreadExit} states).
+ * A removed value is no longer referenced by ft4j, so a long-lived thread (a pool worker) may create and remove values
+ * any number of times and keeps only its current one reachable.
  *
  * @param <T> the value type
  */
@@ -69,7 +71,10 @@ public final class CleanableThreadLocal<T> {
         return slots.get() != null;
     }
 
-    /** Cleans up and forgets the calling thread's value now, if it has one; the next {@link #get()} makes a new one. */
+    /**
+     * Cleans up and forgets the calling thread's value now, if it has one; the next {@link #get()} makes a new one.
+     * Once its cleanup has run, neither this object nor {@link ThreadExit} refers to the removed value.
+     */
     public void remove() {
         Slot<T> slot = slots.get();
         if (slot != null) {

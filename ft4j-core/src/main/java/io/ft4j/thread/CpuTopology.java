@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,11 +32,24 @@ public final class CpuTopology {
     /**
      * A physical core and its logical CPUs.
      *
-     * @param packageId its package (socket)
-     * @param coreId its id within the package
-     * @param threads its logical CPUs (SMT siblings)
+     * <p>The ids are the kernel's ({@code physical_package_id}, {@code die_id} and {@code core_id} of the core's first
+     * CPU) and only label the core: a core id may repeat across the dies of a package (Linux promises it unique only
+     * within a die) and may be sparse, so two cores can carry the same ids. Which CPUs share a core comes from the
+     * kernel's sibling lists ({@code core_cpus_list}, or {@code thread_siblings_list} on older kernels); only where
+     * sysfs has neither are CPUs with equal ids taken to share a core.
+     *
+     * @param packageId its package (socket); 0 where the kernel reports none
+     * @param dieId its die within the package; 0 where the kernel reports none (one die per package)
+     * @param coreId its {@code core_id} as the kernel reports it; the core's first CPU where the kernel reports none
+     * @param threads its online logical CPUs (SMT siblings), never empty
      */
-    public record Core(int packageId, int coreId, CpuSet threads) {}
+    public record Core(int packageId, int dieId, int coreId, CpuSet threads) {}
+
+    /* Cores in the order cores() promises. */
+    private static final Comparator<Core> CORE_ORDER = Comparator.comparingInt(Core::packageId)
+            .thenComparingInt(Core::dieId)
+            .thenComparingInt(Core::coreId)
+            .thenComparingInt(c -> c.threads().first());
 
     private final CpuSet cpus;
     private final List<Core> cores;
@@ -63,22 +78,49 @@ public final class CpuTopology {
         return read(SYS_CPU, SYS_NODE);
     }
 
+    /*
+     * Which CPUs share a core. The kernel states it directly: topology/core_cpus_list (Linux 5.3+) or its older name
+     * topology/thread_siblings_list, both "the CPUs of this CPU's core". The ids cannot be trusted to say it: core_id
+     * is unique only within a die on multi-die packages (two dies of one package both have a core 0), and other
+     * architectures add clusters and books above it. So each online CPU not yet placed opens a core made of its
+     * sibling list, cut to the online CPUs that are not yet placed (a list may name offline CPUs, and a kernel bug
+     * must not put one CPU on two cores). The ids are the fallback only for a CPU with neither list (very old kernels,
+     * odd sysfs): those CPUs share a core when their (package, die, core_id) match, and a CPU without core_id is its
+     * own core. Every online CPU thus lands on exactly one core.
+     */
     /** Reads from the given sysfs directories; tests pass a fake tree. */
     static CpuTopology read(Path sysCpu, Path sysNode) {
         try {
             CpuSet online = CpuSet.parse(Files.readString(sysCpu.resolve("online")));
-            Map<List<Integer>, CpuSet> coreThreads = new TreeMap<>(
-                    (a, b) -> a.get(0).equals(b.get(0)) ? Integer.compare(a.get(1), b.get(1)) : Integer.compare(a.get(0), b.get(0)));
+            List<Core> cores = new ArrayList<>();
             Map<Integer, CpuSet> packages = new TreeMap<>();
+            Map<List<Integer>, CpuSet> byIds = new LinkedHashMap<>(); // fallback: (package, die, core_id) -> CPUs
+            CpuSet placed = CpuSet.empty();
             for (int cpu : online.toArray()) {
                 Path topo = sysCpu.resolve("cpu" + cpu).resolve("topology");
                 int pkg = readInt(topo.resolve("physical_package_id"), 0);
-                int core = readInt(topo.resolve("core_id"), cpu);
-                coreThreads.merge(List.of(pkg, core), CpuSet.of(cpu), CpuSet::union);
                 packages.merge(pkg, CpuSet.of(cpu), CpuSet::union);
+                if (placed.contains(cpu)) {
+                    continue; // a sibling of a CPU already seen
+                }
+                int die = readInt(topo.resolve("die_id"), 0);
+                CpuSet siblings = readList(topo.resolve("core_cpus_list"));
+                if (siblings == null) {
+                    siblings = readList(topo.resolve("thread_siblings_list"));
+                }
+                Path coreIdFile = topo.resolve("core_id");
+                if (siblings != null) {
+                    CpuSet threads = without(siblings.intersect(online), placed).union(CpuSet.of(cpu));
+                    placed = placed.union(threads);
+                    cores.add(new Core(pkg, die, readInt(coreIdFile, cpu), threads));
+                } else if (Files.exists(coreIdFile)) {
+                    byIds.merge(List.of(pkg, die, readInt(coreIdFile, cpu)), CpuSet.of(cpu), CpuSet::union);
+                } else {
+                    cores.add(new Core(pkg, die, cpu, CpuSet.of(cpu)));
+                }
             }
-            List<Core> cores = new ArrayList<>();
-            coreThreads.forEach((key, threads) -> cores.add(new Core(key.get(0), key.get(1), threads)));
+            byIds.forEach((ids, threads) -> cores.add(new Core(ids.get(0), ids.get(1), ids.get(2), threads)));
+            cores.sort(CORE_ORDER);
             Map<Integer, CpuSet> nodes = new TreeMap<>();
             if (Files.isDirectory(sysNode)) {
                 try (DirectoryStream<Path> dirs = Files.newDirectoryStream(sysNode, "node[0-9]*")) {
@@ -105,6 +147,15 @@ public final class CpuTopology {
         return Files.exists(file) ? Integer.parseInt(Files.readString(file).strip()) : fallback;
     }
 
+    /** Returns the CPU list in {@code file}, or null if there is no such file. */
+    private static CpuSet readList(Path file) throws IOException {
+        return Files.exists(file) ? CpuSet.parse(Files.readString(file)) : null;
+    }
+
+    private static CpuSet without(CpuSet set, CpuSet removed) {
+        return CpuSet.of(set.stream().filter(cpu -> !removed.contains(cpu)).toArray());
+    }
+
     /**
      * Returns the logical CPUs that were online when the snapshot was taken.
      *
@@ -117,7 +168,7 @@ public final class CpuTopology {
     /**
      * Returns the physical cores.
      *
-     * @return an unmodifiable list of the cores, ordered by package id then core id
+     * @return an unmodifiable list of the cores, ordered by package id, die id, core id, then first CPU
      */
     public List<Core> cores() {
         return cores;
@@ -171,14 +222,20 @@ public final class CpuTopology {
     }
 
     /**
-     * Returns a one-line summary of the topology.
+     * Returns a one-line summary of the topology; dies are counted only where a package has more than one.
      *
-     * @return a summary such as {@code "4 CPUs on 2 cores, 1 package, 1 NUMA node"}
+     * @return a summary such as {@code "4 CPUs on 2 cores, 1 package, 1 NUMA node"} or
+     *     {@code "64 CPUs on 32 cores, 4 dies, 2 packages, 2 NUMA nodes"}
      */
     @Override
     public String toString() {
-        return cpus.size() + " CPUs on " + cores.size() + " cores, " + packages.size()
-                + (packages.size() == 1 ? " package, " : " packages, ") + nodes.size()
-                + (nodes.size() == 1 ? " NUMA node" : " NUMA nodes");
+        long dies = cores.stream().map(c -> List.of(c.packageId(), c.dieId())).distinct().count();
+        return count(cpus.size(), "CPU") + " on " + count(cores.size(), "core") + ", "
+                + (dies > packages.size() ? count(dies, "die") + ", " : "")
+                + count(packages.size(), "package") + ", " + count(nodes.size(), "NUMA node");
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -57,6 +57,12 @@ import java.util.concurrent.locks.Lock;
 public final class PriorityInheritanceLock implements Lock {
     private static final NativeThreads OS = Os.THREADS;
     private static final VarHandle WORD = JAVA_INT.varHandle();
+    /**
+     * All of the address space, as one segment of the global scope: the word is reached through it at its address, so
+     * that an access checks no bounds and no liveness of a per-lock segment (this class keeps each word alive itself).
+     */
+    @SuppressWarnings("restricted") // needs native access, as the futex calls themselves do
+    private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** FUTEX_WAITERS: set by the kernel while threads wait in it. */
     private static final int WAITERS = 0x80000000;
     /** FUTEX_OWNER_DIED. */
@@ -65,16 +71,26 @@ public final class PriorityInheritanceLock implements Lock {
     /** The longest an interruptible wait stays in the kernel before looking at the interrupt flag. */
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    private static final ThreadLocal<int[]> TID = ThreadLocal.withInitial(() -> new int[] {OS.currentTid()});
+    /** Each platform thread's identity for the word, made on its first use of any such lock. */
+    private static final ThreadLocal<Tid> TID = ThreadLocal.withInitial(() -> new Tid(Thread.currentThread(),
+            OS.currentTid()));
     private static final String SUPPORT = probe();
+
+    /** A platform thread and its Linux thread id; immutable, so a racy read sees both or neither. */
+    private record Tid(Thread thread, int tid) {}
 
     /** The futex word; its own native memory, freed when the lock is collected. */
     private final MemorySegment word = Arena.ofAuto().allocate(JAVA_INT);
+    /** The word's address, the offset of every access to it through {@link #MEMORY}. */
+    private final long address = word.address();
     /**
-     * The owning Java thread, for diagnostics and JFR only: written by the owner after it has the word, read racily.
-     * A plain field: a volatile store would add a full fence to every lock and unlock.
+     * The identity of the thread that acquired this lock last, kept after it releases. A thread taking the lock again
+     * finds its TID with one load instead of a thread-local lookup, the JVM's counterpart of the thread-pointer load
+     * in glibc's mutex fast path; the owner's unlock finds it there too. Written only by an owner, after the word
+     * names it, and read racily by others, who compare the thread first; while the word names a TID, this is that
+     * thread's, or (briefly, before the new owner writes it) the previous owner's: diagnostics may show either.
      */
-    private Thread ownerThread;
+    private Tid last;
     private final LockOrder.Node order;
     private final LockScope scope = this::unlock;
 
@@ -153,27 +169,39 @@ public final class PriorityInheritanceLock implements Lock {
         return SUPPORT == null;
     }
 
-    private static int myTid() {
+    /** The calling thread's identity: from this lock's last owner if that was this thread, else its thread-local. */
+    private Tid me() {
+        Tid t = last;
+        return t != null && t.thread == Thread.currentThread() ? t : lookUp();
+    }
+
+    private static Tid lookUp() {
         Thread me = Thread.currentThread();
         if (me.isVirtual()) {
             throw new UnsupportedOperationException("virtual thread " + me + ": a PriorityInheritanceLock is held "
                     + "by an OS thread, and a virtual thread has none of its own (blocking would also pin its "
                     + "carrier); take it on a platform thread, or use PriorityLock");
         }
-        return TID.get()[0];
+        return TID.get();
+    }
+
+    /** The owning thread as far as a racy read can tell, for diagnostics: null if the word names no TID. */
+    private Thread owner() {
+        Tid t = last;
+        return t != null && (word() & TID_MASK) == t.tid ? t.thread : null;
     }
 
     private int word() {
-        return (int) WORD.getVolatile(word, 0L);
+        return (int) WORD.getVolatile(MEMORY, address);
     }
 
-    private int beforeAcquire(boolean blocking) {
-        int tid = myTid();
+    private Tid beforeAcquire(boolean blocking) {
+        Tid me = me();
         if (blocking && LockOrder.checking) {
-            requireNotHeld(tid);
+            requireNotHeld(me.tid);
             LockOrder.acquiring(order, false);
         }
-        return tid;
+        return me;
     }
 
     /** Checked after a failed CAS rather than before every one, where the answer costs a load. */
@@ -184,15 +212,17 @@ public final class PriorityInheritanceLock implements Lock {
         }
     }
 
-    private void afterAcquire() {
-        ownerThread = Thread.currentThread();
+    private void afterAcquire(Tid me) {
+        if (last != me) {
+            last = me; // only the owner writes it, so it is this thread's until it releases
+        }
         if (LockOrder.checking) {
             LockOrder.acquired(order, false);
         }
     }
 
     private boolean tryFast(int tid) {
-        return WORD.compareAndSet(word, 0L, 0, tid);
+        return WORD.compareAndSet(MEMORY, address, 0, tid);
     }
 
     /**
@@ -204,7 +234,7 @@ public final class PriorityInheritanceLock implements Lock {
     private boolean acquireSlow(int tid, boolean interruptible, boolean timed, long deadline)
             throws InterruptedException {
         requireNotHeld(tid);
-        LockWaitEvent event = LockWaitEvent.begin(order.name, "exclusive", ownerThread, LockWaitEvent.UNKNOWN);
+        LockWaitEvent event = LockWaitEvent.begin(order.name, "exclusive", owner(), LockWaitEvent.UNKNOWN);
         try {
             for (;;) {
                 if (tryFast(tid)) {
@@ -259,15 +289,15 @@ public final class PriorityInheritanceLock implements Lock {
      */
     @Override
     public void lock() {
-        int tid = beforeAcquire(true);
-        if (!tryFast(tid)) {
+        Tid me = beforeAcquire(true);
+        if (!tryFast(me.tid)) {
             try {
-                acquireSlow(tid, false, false, 0L);
+                acquireSlow(me.tid, false, false, 0L);
             } catch (InterruptedException e) {
                 throw new AssertionError(e); // an uninterruptible wait does not throw it
             }
         }
-        afterAcquire();
+        afterAcquire(me);
     }
 
     /**
@@ -287,11 +317,11 @@ public final class PriorityInheritanceLock implements Lock {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        int tid = beforeAcquire(true);
-        if (!tryFast(tid)) {
-            acquireSlow(tid, true, false, 0L);
+        Tid me = beforeAcquire(true);
+        if (!tryFast(me.tid)) {
+            acquireSlow(me.tid, true, false, 0L);
         }
-        afterAcquire();
+        afterAcquire(me);
     }
 
     /**
@@ -303,12 +333,12 @@ public final class PriorityInheritanceLock implements Lock {
      */
     @Override
     public boolean tryLock() {
-        int tid = beforeAcquire(false);
-        if (tryFast(tid)) {
-            afterAcquire();
+        Tid me = beforeAcquire(false);
+        if (tryFast(me.tid)) {
+            afterAcquire(me);
             return true;
         }
-        requireNotHeld(tid);
+        requireNotHeld(me.tid);
         return false;
     }
 
@@ -334,9 +364,9 @@ public final class PriorityInheritanceLock implements Lock {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        int tid = beforeAcquire(true);
-        if (tryFast(tid) || acquireSlow(tid, true, true, deadline)) {
-            afterAcquire();
+        Tid me = beforeAcquire(true);
+        if (tryFast(me.tid) || acquireSlow(me.tid, true, true, deadline)) {
+            afterAcquire(me);
             return true;
         }
         return false;
@@ -352,13 +382,18 @@ public final class PriorityInheritanceLock implements Lock {
      */
     @Override
     public void unlock() {
-        int tid = myTid();
-        if ((word() & TID_MASK) != tid) { // a plain load on x86: the check costs no fence
+        Tid mine = last;
+        // Held by this thread exactly when it was the last owner and the word still names it: nobody else installs
+        // its TID. A plain load on x86: the check costs no fence.
+        if (mine == null || mine.thread != Thread.currentThread() || (word() & TID_MASK) != mine.tid) {
+            if (Thread.currentThread().isVirtual()) {
+                lookUp(); // throws the virtual thread's refusal
+            }
             throw new IllegalMonitorStateException("this thread does not hold " + this + ": unlock only while "
                     + "holding the lock");
         }
-        ownerThread = null;
-        if (!WORD.compareAndSet(word, 0L, tid, 0)) {
+        int tid = mine.tid;
+        if (!WORD.compareAndSet(MEMORY, address, tid, 0)) {
             int errno = OS.futexUnlockPi(word);
             if (errno != 0) {
                 throw new IllegalStateException("futex(FUTEX_UNLOCK_PI) on " + this + " failed: "
@@ -401,7 +436,7 @@ public final class PriorityInheritanceLock implements Lock {
      * @return true if this thread holds the lock
      */
     public boolean isHeldByCurrentThread() {
-        return !Thread.currentThread().isVirtual() && (word() & TID_MASK) == myTid();
+        return !Thread.currentThread().isVirtual() && (word() & TID_MASK) == me().tid;
     }
 
     /**
@@ -444,7 +479,7 @@ public final class PriorityInheritanceLock implements Lock {
     @Override
     public String toString() {
         int w = word();
-        Thread o = ownerThread;
+        Thread o = owner();
         return "PriorityInheritanceLock[" + order.name + ((w & TID_MASK) == 0 ? ", unlocked"
                 : ", owner=" + (o != null ? o.getName() + " " : "") + "tid " + (w & TID_MASK)
                         + ((w & WAITERS) != 0 ? ", waiters" : "") + ((w & OWNER_DIED) != 0 ? ", owner died" : ""))

@@ -9,6 +9,7 @@ import io.ft4j.internal.wait.Waiters;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -192,7 +193,9 @@ public final class PriorityInheritanceLock implements Lock {
     }
 
     private int word() {
-        return (int) WORD.getVolatile(MEMORY, address);
+        int w = (int) WORD.getVolatile(MEMORY, address);
+        Reference.reachabilityFence(word); // the memory stays allocated until the access is done
+        return w;
     }
 
     private Tid beforeAcquire(boolean blocking) {
@@ -222,7 +225,9 @@ public final class PriorityInheritanceLock implements Lock {
     }
 
     private boolean tryFast(int tid) {
-        return WORD.compareAndSet(MEMORY, address, 0, tid);
+        boolean won = WORD.compareAndSet(MEMORY, address, 0, tid);
+        Reference.reachabilityFence(word);
+        return won;
     }
 
     /**
@@ -393,7 +398,9 @@ public final class PriorityInheritanceLock implements Lock {
                     + "holding the lock");
         }
         int tid = mine.tid;
-        if (!WORD.compareAndSet(MEMORY, address, tid, 0)) {
+        boolean released = WORD.compareAndSet(MEMORY, address, tid, 0);
+        Reference.reachabilityFence(word);
+        if (!released) {
             int errno = OS.futexUnlockPi(word);
             if (errno != 0) {
                 throw new IllegalStateException("futex(FUTEX_UNLOCK_PI) on " + this + " failed: "

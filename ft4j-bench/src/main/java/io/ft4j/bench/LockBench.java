@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>uncontendedWrite, uncontendedLock: each thread has a lock of its own (lock, unlock).</li>
  *   <li>section1, section2: one or two objects shared by all threads, a counter incremented inside; the anchor is
  *       {@code synchronized}, nested in a fixed order for two objects. The lock-order checker is off, so section1
- *       also measures what the checker's off switch costs.</li>
+ *       also measures what the checker's off switch costs. section2Prepared: the same two objects through a
+ *       {@link CriticalSection.Prepared}, whose order was computed once.</li>
  * </ul>
  *
  * {@snippet lang="shell" :
@@ -52,12 +53,14 @@ public class LockBench {
     private final Object second = new Object();
     private final Object low;
     private final Object high;
+    private final CriticalSection.Prepared prepared;
     private long inside;
 
     public LockBench() {
         boolean ordered = System.identityHashCode(first) <= System.identityHashCode(second);
         low = ordered ? first : second;
         high = ordered ? second : first;
+        prepared = CriticalSection.prepare(first, second);
     }
 
     /** Per-thread operation counter and private locks. */
@@ -180,6 +183,20 @@ public class LockBench {
     @Benchmark
     public long ft4j_section2() {
         return CriticalSection.call(first, second, () -> ++inside);
+    }
+
+    @Benchmark
+    public long ft4j_section2Prepared() {
+        return prepared.call(() -> ++inside);
+    }
+
+    @Benchmark
+    public long anchorSync_section2Prepared() {
+        synchronized (low) {
+            synchronized (high) {
+                return ++inside;
+            }
+        }
     }
 
     @Benchmark

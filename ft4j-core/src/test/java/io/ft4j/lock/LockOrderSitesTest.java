@@ -146,6 +146,10 @@ class LockOrderSitesTest {
                 return null;
             });
         }));
+        CriticalSection.Prepared prepared = CriticalSection.prepare(object, another);
+        all.add(Arguments.of("CriticalSection.Prepared.run()", (Taker) in -> {
+            LINE.set(line()); prepared.run(in);
+        }));
         Lock wrapped = LockOrder.wrap(new ReentrantLock(), "X");
         all.add(Arguments.of("LockOrder.wrap(Lock) lock()", (Taker) in -> {
             LINE.set(line()); wrapped.lock();

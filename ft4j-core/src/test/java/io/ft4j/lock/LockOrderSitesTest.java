@@ -9,7 +9,6 @@ import io.ft4j.testing.Race;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
@@ -20,8 +19,6 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,24 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every way of taking every ft4j lock, and a lock seen through {@link LockOrder#wrap}, is reported at the caller's
  * line: the checker skips ft4j-core's frames as a whole, so no lock class can be left out of its list.
  */
-class LockOrderSitesTest {
+class LockOrderSitesTest extends LockOrderReports {
     private static final Pattern SITE = Pattern.compile(" at ([\\w.$]+)\\(([^)]*)\\)");
     private static final AtomicInteger LINE = new AtomicInteger();
-    private final List<LockOrderViolationException> reports = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void on() {
-        LockOrder.reset();
-        LockOrder.onViolation(reports::add);
-        LockOrder.setMode(LockOrder.Mode.REPORT);
-    }
-
-    @AfterEach
-    void off() {
-        LockOrder.setMode(LockOrder.Mode.OFF);
-        LockOrder.reset();
-    }
-
     /** The line of the caller: call it on the same line as the acquisition it marks. */
     private static int line() {
         return StackWalker.getInstance().walk(s -> s.skip(1).findFirst().orElseThrow().getLineNumber());

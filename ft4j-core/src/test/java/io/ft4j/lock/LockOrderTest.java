@@ -15,27 +15,10 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The lock-order checker: cycles from sequential runs, read locks, levels, critical sections, the checkers' race. */
-class LockOrderTest {
-    private final List<LockOrderViolationException> reports = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void on() {
-        LockOrder.reset();
-        LockOrder.onViolation(reports::add);
-        LockOrder.setMode(LockOrder.Mode.REPORT);
-    }
-
-    @AfterEach
-    void off() {
-        LockOrder.setMode(LockOrder.Mode.OFF);
-        LockOrder.reset();
-    }
-
+class LockOrderTest extends LockOrderReports {
     private static void inThread(Runnable r) throws Exception {
         Race.race(1, i -> r.run());
     }

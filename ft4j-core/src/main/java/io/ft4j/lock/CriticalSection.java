@@ -277,7 +277,21 @@ public final class CriticalSection {
     }
 
     private static Object tie(int hash) {
-        return TIES.computeIfAbsent(hash, h -> new Object());
+        return TIES.computeIfAbsent(hash, TieMonitor::new);
+    }
+
+    /** The monitor taken before a group of distinct objects sharing an identity hash; named so in lock-order reports. */
+    private static final class TieMonitor {
+        private final int hash;
+
+        TieMonitor(int hash) {
+            this.hash = hash;
+        }
+
+        @Override
+        public String toString() {
+            return "tie monitor of identity hash " + Integer.toHexString(hash);
+        }
     }
 
     /**
@@ -359,11 +373,26 @@ public final class CriticalSection {
         }
         int h = order.hashes[i];
         if (order.startsTie(i)) {
-            for (int j = i; nodes != null && j < objects.length && order.hashes[j] == h; j++) {
-                LockOrder.acquiring(nodes[j], false);
+            Object tie = tie(h);
+            if (nodes == null) {
+                synchronized (tie) {
+                    return lockAt(order, nodes, i, body);
+                }
             }
-            synchronized (tie(h)) {
-                return lockAt(order, nodes, i, body);
+            // The tie monitor is a lock like the others: a thread holding one of the group (a section nested in its
+            // own object) that waits for it while another holds it and waits for that object is a deadlock.
+            LockOrder.Node tieNode = LockOrder.nodeOf(tie);
+            LockOrder.acquiring(tieNode, false);
+            synchronized (tie) {
+                LockOrder.acquired(tieNode, false);
+                try {
+                    for (int j = i; j < objects.length && order.hashes[j] == h; j++) {
+                        LockOrder.acquiring(nodes[j], false);
+                    }
+                    return lockAt(order, nodes, i, body);
+                } finally {
+                    LockOrder.released(tieNode);
+                }
             }
         }
         if (nodes != null && (i == 0 || order.hashes[i - 1] != h)) {

@@ -161,7 +161,8 @@ public final class LockOrder {
 
     /**
      * Returns a view of a lock that ft4j did not create, checked like ft4j's own (exclusive mode). Every acquisition
-     * must go through the returned view for its order to be seen. In {@link Mode#STRICT} mode the view's blocking
+     * must go through the returned view for its order to be seen. The lock is taken to be re-entrant, as
+     * {@link ReentrantLock} is: a thread taking it again while holding it adds no order and is not reported. In {@link Mode#STRICT} mode the view's blocking
      * and timed acquisitions throw {@link LockOrderViolationException} instead of acquiring.
      *
      * @param lock the lock to check, such as a {@link ReentrantLock}
@@ -176,7 +177,10 @@ public final class LockOrder {
 
     /**
      * Returns a view of a read-write lock that ft4j did not create, checked like {@link ReaderWriterLock}: its read
-     * side is shared, its write side exclusive, and both are one lock in the graph. In {@link Mode#STRICT} mode the
+     * side is shared, its write side exclusive, and both are one lock in the graph. The lock is taken to be
+     * re-entrant for readers, as {@link java.util.concurrent.locks.ReentrantReadWriteLock} is; a lock whose second
+     * read hold can wait behind a queued writer (such as {@link java.util.concurrent.locks.StampedLock}'s read-write
+     * view) can deadlock its own thread, which the checker does not report. In {@link Mode#STRICT} mode the
      * view's blocking and timed acquisitions throw {@link LockOrderViolationException} instead of acquiring.
      *
      * @param lock the lock to check, such as a {@link java.util.concurrent.locks.ReentrantReadWriteLock}
@@ -215,7 +219,10 @@ public final class LockOrder {
             this.level = level;
         }
 
-        /** Whether this step is recorded and may pass: in strict mode a step that closed a cycle never passes. */
+        /**
+         * Whether this step is recorded and may pass: in strict mode a step that closed a cycle never passes, in report
+         * mode one whose cycle was not reported yet (it was found in strict mode) does not either.
+         */
         boolean knows(Node to, boolean heldShared, boolean wantShared, Mode m) {
             if (gen != generation) { // gen before out: a new map is published before its generation
                 return false;
@@ -226,7 +233,7 @@ public final class LockOrder {
             }
             Edge[] kinds = edges.get(to);
             Edge e = kinds == null ? null : kinds[kind(heldShared, wantShared)];
-            return e != null && !(e.closedCycle && m == Mode.STRICT);
+            return e != null && !(e.closedCycle && (m == Mode.STRICT || !e.reported));
         }
 
         @Override
@@ -237,10 +244,13 @@ public final class LockOrder {
 
     /** The first time a thread took {@code to} while holding {@code from}. */
     record Edge(Node from, boolean heldShared, Node to, boolean wantShared, String site, String thread,
-            boolean closedCycle) {
-        /** This edge, marked as the one that closed a cycle: in strict mode it no longer passes. */
-        Edge closing() {
-            return new Edge(from, heldShared, to, wantShared, site, thread, true);
+            boolean closedCycle, boolean reported) {
+        /**
+         * This edge, marked as the one that closed a cycle: in strict mode it no longer passes, nor in report mode
+         * unless {@code reported}.
+         */
+        Edge closing(boolean reported) {
+            return new Edge(from, heldShared, to, wantShared, site, thread, true, reported);
         }
 
         @Override
@@ -397,7 +407,7 @@ public final class LockOrder {
                 if (back == null) {
                     continue;
                 }
-                Edge closed = e.closing();
+                Edge closed = e.closing(m == Mode.REPORT);
                 n.in.set(i, closed);
                 e.from.out.get(n)[kind(e.heldShared, e.wantShared)] = closed;
                 if (m == Mode.REPORT) {
@@ -434,7 +444,7 @@ public final class LockOrder {
             }
             List<Edge> back = pathBack(to, wantShared, from, heldShared);
             Edge edge = new Edge(from, heldShared, to, wantShared, site(), Thread.currentThread().getName(),
-                    back != null);
+                    back != null, back != null); // strict mode throws below: a closing edge recorded is reported
             if (back != null) {
                 StringBuilder s = new StringBuilder("Potential deadlock: lock order cycle between ")
                         .append(back.size() + 1).append(" locks.\n  now:     ").append(edge);
@@ -454,7 +464,7 @@ public final class LockOrder {
             }
             Edge[] kinds = from.out.computeIfAbsent(to, k -> new Edge[4]);
             int k = kind(heldShared, wantShared);
-            Edge replaced = kinds[k]; // non-null only in strict mode, when an edge marked closing is seen again
+            Edge replaced = kinds[k]; // non-null only for an edge marked closing, seen again
             kinds[k] = edge; // published to lock-free readers racily: a miss only retries here
             if (to.in == null || to.inGen != g) {
                 to.in = new ArrayList<>();

@@ -387,17 +387,13 @@ public final class PriorityInheritanceLock implements Lock {
      */
     @Override
     public void unlock() {
-        Tid mine = last;
-        // Held by this thread exactly when it was the last owner and the word still names it: nobody else installs
-        // its TID. A plain load on x86: the check costs no fence.
-        if (mine == null || mine.thread != Thread.currentThread() || (word() & TID_MASK) != mine.tid) {
-            if (Thread.currentThread().isVirtual()) {
-                lookUp(); // throws the virtual thread's refusal
-            }
+        int tid = me().tid; // the cached identity when this thread took the lock last, else the thread-local
+        // Held by this thread exactly when the word names its TID: nobody else installs it (a new thread given a dead
+        // owner's TID is taken for the owner, as the kernel takes it). A plain load on x86: the check costs no fence.
+        if ((word() & TID_MASK) != tid) {
             throw new IllegalMonitorStateException("this thread does not hold " + this + ": unlock only while "
                     + "holding the lock");
         }
-        int tid = mine.tid;
         boolean released = WORD.compareAndSet(MEMORY, address, tid, 0);
         Reference.reachabilityFence(word);
         if (!released) {

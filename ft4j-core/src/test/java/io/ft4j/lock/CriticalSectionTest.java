@@ -257,6 +257,31 @@ class CriticalSectionTest {
         assertEquals(40_000, a.balance);
     }
 
+    /**
+     * X and Y share an identity hash. One thread holds X and opens a section on (X, Y), which takes their tie monitor;
+     * another opens (Y, X), holding the tie monitor while it waits for X: a deadlock when they overlap. The checker
+     * sees the tie monitor as a lock and reports it from two sequential runs.
+     */
+    @Test
+    void theCheckerSeesTheTieMonitor() throws Exception {
+        Object[] tied = findTie();
+        Object x = tied[0];
+        Object y = tied[1];
+        List<LockOrderViolationException> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LockOrder.reset();
+        LockOrder.onViolation(reports::add);
+        LockOrder.setMode(LockOrder.Mode.REPORT);
+        try {
+            Race.race(1, i -> CriticalSection.run(x, () -> CriticalSection.run(x, y, () -> { })));
+            Race.race(1, i -> CriticalSection.prepare(y, x).run(() -> { }));
+        } finally {
+            LockOrder.setMode(LockOrder.Mode.OFF);
+            LockOrder.reset();
+        }
+        assertFalse(reports.isEmpty(), "the nesting through the tie monitor is a potential deadlock");
+        assertTrue(reports.get(0).getMessage().contains("TieMonitor@"), reports.get(0).getMessage());
+    }
+
     @Test
     void badArguments() {
         Object a = new Object();

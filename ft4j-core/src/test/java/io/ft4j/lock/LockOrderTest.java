@@ -219,6 +219,28 @@ class LockOrderTest extends LockOrderReports {
     }
 
     /**
+     * Found in strict mode at the first write (marked, not reported), then the mode turns to report: the next
+     * acquisition closing the cycle reports it, once.
+     */
+    @Test
+    void aReadCycleMadeRealInStrictModeIsReportedAfterSwitchingToReport() throws Exception {
+        LockOrder.setMode(LockOrder.Mode.STRICT);
+        ReaderWriterLock a = new ReaderWriterLock("A");
+        Lock b = LockOrder.wrap(new ReentrantLock(), "B");
+        inThread(() -> nested(a.readLock(), b));
+        inThread(() -> nested(b, a.readLock()));
+        inThread(() -> {
+            a.writeLock().lock();
+            a.writeLock().unlock();
+        });
+        LockOrder.setMode(LockOrder.Mode.REPORT);
+        inThread(() -> nested(b, a.readLock()));
+        inThread(() -> nested(b, a.readLock()));
+        assertEquals(1, reports.size(), reports.toString());
+        assertTrue(reports.get(0).getMessage().contains("B (write) then A (read)"), reports.get(0).getMessage());
+    }
+
+    /**
      * A's first writer and the acquisition that closes the read cycle, at once: whichever comes second under the
      * graph's lock sees the other, so the cycle is reported exactly once.
      */

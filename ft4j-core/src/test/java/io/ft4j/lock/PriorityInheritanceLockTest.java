@@ -373,4 +373,43 @@ class PriorityInheritanceLockTest {
         assertTrue(waited.get() < TimeUnit.MILLISECONDS.toNanos(400),
                 "the golden thread waited " + waited.get() / 1_000_000 + " ms behind a 30 ms section");
     }
+
+    /**
+     * The owner ends holding the lock, and a new thread is given its TID (forced through ns_last_pid, as root): the
+     * kernel takes the new thread for the owner, and so does every method here, unlock included, so the lock is not
+     * stuck. Skipped where the TID cannot be had again.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aNewThreadGivenADeadOwnersTidIsTakenForTheOwner() throws Exception {
+        Path lastPid = Path.of("/proc/sys/kernel/ns_last_pid");
+        assumeTrue(Files.isWritable(lastPid), "forcing a TID needs a writable " + lastPid);
+        PriorityInheritanceLock lock = new PriorityInheritanceLock("reused");
+        AtomicInteger deadTid = new AtomicInteger();
+        Thread owner = Thread.ofPlatform().start(() -> {
+            deadTid.set(Linux.tid());
+            lock.lock();
+        });
+        owner.join();
+        int tid = deadTid.get();
+        Eventually.until("the owner's OS thread is gone", () -> !Files.exists(Path.of("/proc/self/task/" + tid)));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        for (int attempt = 0; attempt < 20 && seen.isEmpty(); attempt++) {
+            Files.writeString(lastPid, Integer.toString(tid - 1));
+            Thread heir = Thread.ofPlatform().start(() -> {
+                if (Linux.tid() != tid) {
+                    return; // another process took the TID first: try again
+                }
+                seen.add("held " + lock.isHeldByCurrentThread());
+                lock.unlock();
+                seen.add("unlocked " + !lock.isLocked());
+                lock.lock();
+                lock.unlock();
+                seen.add("relocked");
+            });
+            heir.join();
+        }
+        assumeTrue(!seen.isEmpty(), "TID " + tid + " could not be had again");
+        assertEquals(List.of("held true", "unlocked true", "relocked"), seen);
+    }
 }

@@ -47,4 +47,12 @@ public final class Linux {
         }
     }
 
+    /** @return the calling thread's Linux thread id, from /proc/thread-self */
+    public static int tid() {
+        try {
+            return Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.ft4j.thread;
 
 import io.ft4j.internal.util.Checks;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -86,6 +87,15 @@ public final class CpuSet {
      * @throws IllegalArgumentException if the text is not in that format or names a CPU out of range
      */
     public static CpuSet parse(String list) {
+        return parse(list, CpuSet::checkCpu);
+    }
+
+    /**
+     * Parses like {@link #parse(String)}, but hands each number at or above {@link #MAX_CPUS} to {@code beyond}
+     * instead of failing; if {@code beyond} returns, the number (and the rest of its range) is left out. sysfs lists
+     * may name such CPUs: Linux supports up to 8192.
+     */
+    static CpuSet parse(String list, IntConsumer beyond) {
         Checks.requireNonNull(list, "list");
         String s = list.strip();
         if (s.isEmpty()) {
@@ -94,20 +104,26 @@ public final class CpuSet {
         long[] w = new long[MAX_CPUS / 64];
         for (String part : s.split(",")) {
             String p = part.strip();
+            int lo;
+            int hi;
             try {
                 int dash = p.indexOf('-');
-                int lo = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).strip());
-                int hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1).strip());
-                if (lo > hi) {
-                    throw new IllegalArgumentException(Checks.badArgument("list", "\"" + list + "\"",
-                            "ranges as low-high, e.g. 0-3,8"));
-                }
-                for (int cpu = checkCpu(lo); cpu <= checkCpu(hi); cpu++) {
-                    w[cpu >>> 6] |= 1L << cpu;
-                }
+                lo = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).strip());
+                hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1).strip());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(Checks.badArgument("list", "\"" + list + "\"",
                         "CPU numbers and ranges separated by commas, e.g. 0-3,8"), e);
+            }
+            if (lo > hi) { // lo >= 0 here: a leading '-' is taken as the range's dash and fails above
+                throw new IllegalArgumentException(Checks.badArgument("list", "\"" + list + "\"",
+                        "ranges as low-high, e.g. 0-3,8"));
+            }
+            if (hi >= MAX_CPUS) {
+                beyond.accept(lo >= MAX_CPUS ? lo : hi);
+                hi = MAX_CPUS - 1;
+            }
+            for (int cpu = lo; cpu <= hi; cpu++) {
+                w[cpu >>> 6] |= 1L << cpu;
             }
         }
         return new CpuSet(w);

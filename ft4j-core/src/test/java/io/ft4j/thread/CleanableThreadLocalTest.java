@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -108,5 +109,67 @@ class CleanableThreadLocalTest {
         for (int i = 0; i < 1_001; i++) {
             assertEquals(i + 1, cleaned.get(i), "cleaned in creation order, each once");
         }
+    }
+
+    /** A value that knows whether its cleanup has run. */
+    private static final class Value {
+        final int id;
+        volatile boolean cleaned;
+
+        Value(int id) {
+            this.id = id;
+        }
+    }
+
+    /**
+     * On a ControlledThread the exit cleanup runs on the thread itself: an exit action registered after it that calls
+     * get() gets a fresh value, not the cleaned one, and that value is cleaned too before the thread terminates.
+     */
+    @Test
+    void getFromALaterExitActionMakesAFreshValueThatIsCleanedToo() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        List<Integer> cleaned = new CopyOnWriteArrayList<>();
+        CleanableThreadLocal<Value> local = CleanableThreadLocal.withInitial(() -> new Value(made.incrementAndGet()),
+                v -> {
+                    v.cleaned = true;
+                    cleaned.add(v.id);
+                });
+        AtomicReference<String> seen = new AtomicReference<>("the action did not run");
+        Thread t = new ThreadBuilder().start(() -> {
+            local.get(); // value 1, its cleanup registered first
+            ThreadExit.register(() -> {
+                boolean present = local.isPresent();
+                Value v = local.get();
+                seen.set("present " + present + ", value " + v.id + ", cleaned " + v.cleaned + ", present after get "
+                        + local.isPresent());
+            });
+        });
+        t.join(); // the exit actions, and the cleanups they caused, ran on the thread before it terminated
+        assertEquals("present false, value 2, cleaned false, present after get true", seen.get());
+        assertEquals(List.of(1, 2), cleaned);
+    }
+
+    /**
+     * A cleanup that calls get() gets a fresh value, never the one being cleaned; the fresh one is cleaned in turn,
+     * each value once.
+     */
+    @Test
+    void getFromTheExitCleanupItselfMakesAFreshValue() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        List<String> log = new CopyOnWriteArrayList<>();
+        AtomicReference<CleanableThreadLocal<Value>> self = new AtomicReference<>();
+        CleanableThreadLocal<Value> local = CleanableThreadLocal.withInitial(() -> new Value(made.incrementAndGet()),
+                v -> {
+                    log.add("clean " + v.id + (v.cleaned ? " again" : ""));
+                    v.cleaned = true;
+                    if (v.id < 3) { // each of the first two cleanups asks for a value once more
+                        Value next = self.get().get();
+                        log.add("got " + next.id + (next == v ? " (the one being cleaned)" : ""));
+                    }
+                });
+        self.set(local);
+        Thread t = new ThreadBuilder().start(local::get);
+        t.join();
+        assertEquals(List.of("clean 1", "got 2", "clean 2", "got 3", "clean 3"), log);
     }
 }

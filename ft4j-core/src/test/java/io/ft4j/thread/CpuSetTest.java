@@ -58,6 +58,9 @@ class CpuSetTest {
         assertThrows(IllegalArgumentException.class, () -> CpuSet.range(3, 1));
         assertThrows(IllegalArgumentException.class, () -> CpuSet.parse("0-x"));
         assertThrows(IllegalArgumentException.class, () -> CpuSet.parse("5-2"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CpuSet.parse("0,2000")).getMessage()
+                .contains("2000"));
+        assertThrows(IllegalArgumentException.class, () -> CpuSet.parse("1000-1100"));
         assertThrows(NullPointerException.class, () -> CpuSet.parse(null));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ft4j.thread.CpuTopology.Core;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -240,6 +241,90 @@ class CpuTopologyTest {
         assertEquals(CpuSet.parse("0-3,8"), t.onePerCore());
         assertEquals(CpuSet.of(3, 7), t.siblingsOf(7));
         assertEquals(Map.of(1, CpuSet.range(0, 8)), t.packages());
+    }
+
+    /**
+     * CPU 0 has ids but no sibling list; CPU 1's list names it. The list is the kernel's word on which CPUs share a
+     * core, so both are on one core, and CPU 0 on no other.
+     */
+    @Test
+    void aCpuWithoutAListThatAnotherListNamesIsOnThatCoreOnly(@TempDir Path root) throws IOException {
+        Path cpu = root.resolve("cpu");
+        write(cpu.resolve("online"), "0-2\n");
+        for (int c = 0; c < 3; c++) {
+            Path topo = topology(cpu, c);
+            write(topo.resolve("physical_package_id"), "0\n");
+            write(topo.resolve("core_id"), (c < 2 ? 7 : 9) + "\n");
+        }
+        write(topology(cpu, 1).resolve("core_cpus_list"), "0-1\n");
+        CpuTopology t = CpuTopology.read(cpu, root.resolve("no-node-dir"));
+        assertEquals(List.of(new Core(0, 0, 7, CpuSet.of(0, 1)), new Core(0, 0, 9, CpuSet.of(2))), t.cores());
+        assertEquals(CpuSet.of(0, 1), t.siblingsOf(0));
+        assertEquals(CpuSet.of(0, 2), t.onePerCore());
+    }
+
+    /**
+     * An empty id file is no id, like a missing one; so is -1, which Linux writes where the platform gives no package
+     * or die: package and die 0, and a CPU without a core id (and without a list) is its own core.
+     */
+    @Test
+    void emptyAndMinusOneIdsCountAsAbsent(@TempDir Path root) throws IOException {
+        Path cpu = root.resolve("cpu");
+        write(cpu.resolve("online"), "0-3\n");
+        for (int c = 0; c < 4; c++) {
+            Path topo = topology(cpu, c);
+            write(topo.resolve("physical_package_id"), c < 2 ? "-1\n" : "\n");
+            write(topo.resolve("die_id"), c < 2 ? "\n" : "-1\n");
+        }
+        write(topology(cpu, 0).resolve("core_id"), "\n");
+        write(topology(cpu, 1).resolve("core_id"), "-1\n");
+        write(topology(cpu, 2).resolve("core_id"), "5\n");
+        write(topology(cpu, 3).resolve("core_id"), "5\n");
+        CpuTopology t = CpuTopology.read(cpu, root.resolve("no-node-dir"));
+        assertEquals(List.of(
+                new Core(0, 0, 0, CpuSet.of(0)),
+                new Core(0, 0, 1, CpuSet.of(1)),
+                new Core(0, 0, 5, CpuSet.of(2, 3))), t.cores());
+        assertEquals(Map.of(0, CpuSet.range(0, 3)), t.packages());
+        assertEquals("4 CPUs on 3 cores, 1 package, 1 NUMA node", t.toString());
+    }
+
+    /** Linux built for 8192 CPUs may name CPUs beyond CpuSet.MAX_CPUS in lists; offline, they are left out. */
+    @Test
+    void listsNamingCpusBeyondTheLimitAreReadWithoutThem(@TempDir Path root) throws IOException {
+        Path cpu = root.resolve("cpu");
+        Path node = root.resolve("node");
+        write(cpu.resolve("online"), "0-1\n");
+        write(topology(cpu, 0).resolve("core_cpus_list"), "0,2000\n");
+        write(topology(cpu, 1).resolve("core_cpus_list"), "1,1000-5000\n");
+        write(node.resolve("node0").resolve("cpulist"), "0-1,4000-4095\n");
+        CpuTopology t = CpuTopology.read(cpu, node);
+        assertEquals(List.of(new Core(0, 0, 0, CpuSet.of(0)), new Core(0, 0, 1, CpuSet.of(1))), t.cores());
+        assertEquals(Map.of(0, CpuSet.of(0, 1)), t.numaNodes());
+    }
+
+    /** An online CPU a CpuSet cannot hold is refused with the documented exception, naming the CPU and the limit. */
+    @Test
+    void anOnlineCpuBeyondTheLimitIsUnsupported(@TempDir Path root) throws IOException {
+        Path cpu = root.resolve("cpu");
+        write(cpu.resolve("online"), "0-1,4095\n");
+        String message = assertThrows(UnsupportedOperationException.class,
+                () -> CpuTopology.read(cpu, root.resolve("no-node-dir"))).getMessage();
+        assertTrue(message.contains("4095") && message.contains("1023"), message);
+    }
+
+    /** A file that holds something other than what Linux writes there is reported as unreadable, naming the file. */
+    @Test
+    void malformedFilesAreReportedAsUnreadable(@TempDir Path root) throws IOException {
+        Path cpu = root.resolve("cpu");
+        write(cpu.resolve("online"), "0-1\n");
+        write(topology(cpu, 1).resolve("core_id"), "one\n");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> CpuTopology.read(cpu, root.resolve("no-node-dir")));
+        assertTrue(e.getCause().getMessage().contains("core_id"), e.getCause().getMessage());
+
+        write(cpu.resolve("online"), "0-x\n");
+        assertThrows(UncheckedIOException.class, () -> CpuTopology.read(cpu, root.resolve("no-node-dir")));
     }
 
     @Test

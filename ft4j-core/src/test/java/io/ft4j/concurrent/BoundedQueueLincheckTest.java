@@ -41,11 +41,6 @@ public class BoundedQueueLincheckTest extends Linearizability {
         return false;
     }
 
-    @Override
-    protected String stressedBy() {
-        return "BlockingCollectionsLivenessTest";
-    }
-
     int segmentLength() {
         return 2;
     }

@@ -37,9 +37,4 @@ public class ConcurrentDequeBoundedLincheckTest extends Linearizability {
     protected boolean stressMode() {
         return false;
     }
-
-    @Override
-    protected String stressedBy() {
-        return "BlockingCollectionsLivenessTest";
-    }
 }

@@ -25,11 +25,6 @@ public class ConcurrentGatheringIteratorLincheckTest extends Linearizability {
         return false;
     }
 
-    @Override
-    protected String stressedBy() {
-        return "ConcurrentGatheringIteratorTest";
-    }
-
     @Operation
     public void fail(@Param(name = "cause") int cause) {
         g.fail(CAUSES.get(cause));

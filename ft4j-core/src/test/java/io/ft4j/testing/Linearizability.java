@@ -12,26 +12,26 @@ public abstract class Linearizability {
     /** For test classes: subclasses declare {@code @Operation}s and inherit both checks of themselves. */
     protected Linearizability() {}
 
-    @org.junit.jupiter.api.Test
-    public void modelChecking() {
-        modelCheck(getClass());
+    /**
+     * Lincheck's model checking of the subclass, and its stress mode where {@link #stressMode()} says so: a class
+     * stressed elsewhere has no stress test here (rather than a skipped one).
+     *
+     * @return the checks, as dynamic tests
+     */
+    @org.junit.jupiter.api.TestFactory
+    public java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> linearizability() {
+        org.junit.jupiter.api.DynamicTest model =
+                org.junit.jupiter.api.DynamicTest.dynamicTest("modelChecking", () -> modelCheck(getClass()));
+        if (!stressMode()) {
+            return java.util.stream.Stream.of(model);
+        }
+        return java.util.stream.Stream.of(model,
+                org.junit.jupiter.api.DynamicTest.dynamicTest("stress", () -> stress(getClass())));
     }
 
-    @org.junit.jupiter.api.Test
-    public void stress() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(stressMode(), () -> getClass().getSimpleName()
-                + " is stressed on real threads elsewhere: " + stressedBy());
-        stress(getClass());
-    }
-
-    /** @return whether {@link #stress()} runs Lincheck's stress mode on this class (default: yes) */
+    /** @return whether Lincheck's stress mode runs on this class here (default: yes) */
     protected boolean stressMode() {
         return true;
-    }
-
-    /** @return where a class whose {@link #stressMode()} is false is stressed on real threads instead */
-    protected String stressedBy() {
-        return "";
     }
 
     /**

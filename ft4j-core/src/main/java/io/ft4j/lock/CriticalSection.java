@@ -177,7 +177,7 @@ public final class CriticalSection {
         Checks.requireNonNull(objects, "objects");
         Checks.requireNonNull(body, "body");
         Order order = Order.of(objects);
-        return LockOrder.checking ? checked(order, body) : nest(order, null, 0, body);
+        return LockOrder.checking ? checked(order, body) : nest(order, null, 0, null, body);
     }
 
     /**
@@ -256,7 +256,7 @@ public final class CriticalSection {
                     return body.get();
                 }
             }
-            return nest(order, null, 0, body);
+            return nest(order, null, 0, null, body);
         }
 
         /**
@@ -357,16 +357,18 @@ public final class CriticalSection {
         for (int i = 0; i < nodes.length; i++) {
             nodes[i] = LockOrder.nodeOf(order.objects[i]);
         }
-        return nest(order, nodes, 0, body);
+        return nest(order, nodes, 0, null, body);
     }
 
     /**
      * Locks {@code objects[i..]} of the order, each tied group behind its tie monitor, then runs {@code body}. With
-     * {@code nodes} (checking on), each object is reported to the checker; a tied group is reported whole before any
-     * of it is taken, so the checker records no order among its members (their order is the argument order, and the
-     * tie monitor makes any order safe) but does record the order from every lock held before.
+     * {@code nodes} (checking on), each object is reported to the checker as it is taken, and so is each tie monitor:
+     * it is a lock like the others (a thread holding one of the group while it waits for the tie monitor, and
+     * another holding the tie monitor while it waits for that object, deadlock). The order among a tied group's
+     * members depends on the argument order, so it is recorded as gated by the tie monitor: two sections naming the
+     * group in opposite orders both hold it and cannot deadlock, while a nesting of the members without it can.
      */
-    private static <T> T nest(Order order, LockOrder.Node[] nodes, int i, Supplier<T> body) {
+    private static <T> T nest(Order order, LockOrder.Node[] nodes, int i, LockOrder.Node gate, Supplier<T> body) {
         Object[] objects = order.objects;
         if (i == objects.length) {
             return body.get();
@@ -376,39 +378,36 @@ public final class CriticalSection {
             Object tie = tie(h);
             if (nodes == null) {
                 synchronized (tie) {
-                    return lockAt(order, nodes, i, body);
+                    return lockAt(order, null, i, null, body);
                 }
             }
-            // The tie monitor is a lock like the others: a thread holding one of the group (a section nested in its
-            // own object) that waits for it while another holds it and waits for that object is a deadlock.
-            LockOrder.Node tieNode = LockOrder.nodeOf(tie);
+            LockOrder.Node tieNode = LockOrder.nodeOf(tie, tie.toString());
             LockOrder.acquiring(tieNode, false);
             synchronized (tie) {
                 LockOrder.acquired(tieNode, false);
                 try {
-                    for (int j = i; j < objects.length && order.hashes[j] == h; j++) {
-                        LockOrder.acquiring(nodes[j], false);
-                    }
-                    return lockAt(order, nodes, i, body);
+                    return lockAt(order, nodes, i, tieNode, body);
                 } finally {
                     LockOrder.released(tieNode);
                 }
             }
         }
-        if (nodes != null && (i == 0 || order.hashes[i - 1] != h)) {
-            LockOrder.acquiring(nodes[i], false); // a tied group's later members were reported with its first
-        }
-        return lockAt(order, nodes, i, body);
+        boolean inGroup = i > 0 && order.hashes[i - 1] == h;
+        return lockAt(order, nodes, i, inGroup ? gate : null, body);
     }
 
-    private static <T> T lockAt(Order order, LockOrder.Node[] nodes, int i, Supplier<T> body) {
+    /** Takes {@code objects[i]} (reported under {@code gate} if it belongs to the group that gate ties), then the rest. */
+    private static <T> T lockAt(Order order, LockOrder.Node[] nodes, int i, LockOrder.Node gate, Supplier<T> body) {
+        if (nodes != null) {
+            LockOrder.acquiring(nodes[i], false, gate);
+        }
         synchronized (order.objects[i]) {
             if (nodes == null) {
-                return nest(order, null, i + 1, body);
+                return nest(order, null, i + 1, null, body);
             }
             LockOrder.acquired(nodes[i], false);
             try {
-                return nest(order, nodes, i + 1, body);
+                return nest(order, nodes, i + 1, gate, body);
             } finally {
                 LockOrder.released(nodes[i]);
             }

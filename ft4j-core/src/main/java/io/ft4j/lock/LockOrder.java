@@ -223,7 +223,7 @@ public final class LockOrder {
          * Whether this step is recorded and may pass: in strict mode a step that closed a cycle never passes, in report
          * mode one whose cycle was not reported yet (it was found in strict mode) does not either.
          */
-        boolean knows(Node to, boolean heldShared, boolean wantShared, Mode m) {
+        boolean knows(Node to, boolean heldShared, boolean wantShared, Mode m, Node gate) {
             if (gen != generation) { // gen before out: a new map is published before its generation
                 return false;
             }
@@ -233,7 +233,9 @@ public final class LockOrder {
             }
             Edge[] kinds = edges.get(to);
             Edge e = kinds == null ? null : kinds[kind(heldShared, wantShared)];
-            return e != null && !(e.closedCycle && (m == Mode.STRICT || !e.reported));
+            // an edge recorded under a gate does not stand for the same step taken without it
+            return e != null && (e.gate == null || e.gate == gate)
+                    && !(e.closedCycle && (m == Mode.STRICT || !e.reported));
         }
 
         @Override
@@ -242,15 +244,19 @@ public final class LockOrder {
         }
     }
 
-    /** The first time a thread took {@code to} while holding {@code from}. */
+    /**
+     * The first time a thread took {@code to} while holding {@code from}; {@code gate}, if not null, is a lock that
+     * thread took before both and held throughout (a critical section's tie monitor). A cycle all of whose edges have
+     * the same gate cannot deadlock: every thread on it holds the gate, so only one can be on it at a time.
+     */
     record Edge(Node from, boolean heldShared, Node to, boolean wantShared, String site, String thread,
-            boolean closedCycle, boolean reported) {
+            boolean closedCycle, boolean reported, Node gate) {
         /**
          * This edge, marked as the one that closed a cycle: in strict mode it no longer passes, nor in report mode
          * unless {@code reported}.
          */
         Edge closing(boolean reported) {
-            return new Edge(from, heldShared, to, wantShared, site, thread, true, reported);
+            return new Edge(from, heldShared, to, wantShared, site, thread, true, reported, gate);
         }
 
         @Override
@@ -282,7 +288,12 @@ public final class LockOrder {
     }
 
     static Node nodeOf(Object object) {
-        return OBJECTS.get(object);
+        return OBJECTS.get(object, null);
+    }
+
+    /** The node of an object, named {@code name} when the object is first seen. */
+    static Node nodeOf(Object object, String name) {
+        return OBJECTS.get(object, name);
     }
 
     private static String defaultName(Object owner) {
@@ -304,6 +315,14 @@ public final class LockOrder {
      * breaks it. In strict mode it throws, and the caller must not acquire.
      */
     static void acquiring(Node n, boolean shared) {
+        acquiring(n, shared, null);
+    }
+
+    /**
+     * As {@link #acquiring(Node, boolean)}, for a lock taken under {@code gate}: the order from each lock this thread
+     * took after the gate is recorded as gated by it (see {@link Edge}).
+     */
+    static void acquiring(Node n, boolean shared, Node gate) {
         Mode m = mode;
         if (m == Mode.OFF) {
             return;
@@ -315,8 +334,10 @@ public final class LockOrder {
         if (h.indexOf(n) >= 0) {
             return; // re-entrant, or a read under this thread's own write lock: no new order
         }
+        int g = gate == null ? -1 : h.indexOf(gate);
+        int gatedFrom = g < 0 ? Integer.MAX_VALUE : g + 1;
         for (int i = 0; i < h.size; i++) {
-            step(m, h.nodes[i], h.shared[i], n, shared);
+            step(m, h.nodes[i], h.shared[i], n, shared, i >= gatedFrom ? gate : null);
         }
     }
 
@@ -339,21 +360,21 @@ public final class LockOrder {
         }
         for (int i = first + 1; i < h.size; i++) {
             if (h.nodes[i] != n) {
-                step(m, h.nodes[i], h.shared[i], n, shared);
+                step(m, h.nodes[i], h.shared[i], n, shared, null);
             }
         }
     }
 
     /** Checks and records one step: {@code n} wanted while {@code p} is held. */
-    private static void step(Mode m, Node p, boolean ps, Node n, boolean shared) {
+    private static void step(Mode m, Node p, boolean ps, Node n, boolean shared, Node gate) {
         if (p.level != NO_LEVEL && n.level != NO_LEVEL && n.level <= p.level) {
             violation(m, new LockOrderViolationException("Lock hierarchy broken: acquiring " + n.name
                     + " (level " + n.level + ", " + mode(shared) + ") while holding " + p.name + " (level "
                     + p.level + ") at " + site() + " in thread \"" + Thread.currentThread().getName()
                     + "\". Take locks in increasing level order."));
         }
-        if (!p.knows(n, ps, shared, m)) {
-            addEdge(m, p, ps, n, shared);
+        if (!p.knows(n, ps, shared, m, gate)) {
+            addEdge(m, p, ps, n, shared, gate);
         }
     }
 
@@ -403,7 +424,7 @@ public final class LockOrder {
                 if (!e.wantShared || e.closedCycle) {
                     continue;
                 }
-                List<Edge> back = pathBack(n, true, e.from, e.heldShared);
+                List<Edge> back = pathBack(n, true, e.from, e.heldShared, e.gate);
                 if (back == null) {
                     continue;
                 }
@@ -435,16 +456,16 @@ public final class LockOrder {
         }
     }
 
-    private static void addEdge(Mode m, Node from, boolean heldShared, Node to, boolean wantShared) {
+    private static void addEdge(Mode m, Node from, boolean heldShared, Node to, boolean wantShared, Node gate) {
         LockOrderViolationException found = null;
         GRAPH.lock();
         try {
-            if (from.knows(to, heldShared, wantShared, m)) {
+            if (from.knows(to, heldShared, wantShared, m, gate)) {
                 return; // another thread recorded it meanwhile
             }
-            List<Edge> back = pathBack(to, wantShared, from, heldShared);
+            List<Edge> back = pathBack(to, wantShared, from, heldShared, gate);
             Edge edge = new Edge(from, heldShared, to, wantShared, site(), Thread.currentThread().getName(),
-                    back != null, back != null); // strict mode throws below: a closing edge recorded is reported
+                    back != null, back != null, gate); // strict mode throws below: a closing edge recorded is reported
             if (back != null) {
                 StringBuilder s = new StringBuilder("Potential deadlock: lock order cycle between ")
                         .append(back.size() + 1).append(" locks.\n  now:     ").append(edge);
@@ -487,18 +508,19 @@ public final class LockOrder {
      * {@code target} (held in mode {@code targetShared}) along which every lock really blocks the next thread.
      * Breadth-first over (lock, mode it was entered in), so the reported cycle is a shortest one.
      */
-    private static List<Edge> pathBack(Node start, boolean startShared, Node target, boolean targetShared) {
-        record State(Node node, boolean enteredShared) {}
+    private static List<Edge> pathBack(Node start, boolean startShared, Node target, boolean targetShared,
+            Node closingGate) {
+        record State(Node node, boolean enteredShared, Node gate) {} // gate: shared by every edge so far, or null
         record Step(State from, Edge edge) {}
         Map<State, Step> via = new HashMap<>();
         ArrayDeque<State> todo = new ArrayDeque<>();
-        State first = new State(start, startShared);
+        State first = new State(start, startShared, closingGate);
         via.put(first, new Step(null, null));
         todo.add(first);
         int g = generation;
         while (!todo.isEmpty()) {
             State s = todo.poll();
-            if (s.node == target && blocks(target, s.enteredShared, targetShared)) {
+            if (s.node == target && blocks(target, s.enteredShared, targetShared) && s.gate == null) {
                 List<Edge> path = new ArrayList<>();
                 for (Step step = via.get(s); step.edge != null; step = via.get(step.from)) {
                     path.add(step.edge);
@@ -513,7 +535,7 @@ public final class LockOrder {
             for (Edge[] kinds : edges.values()) {
                 for (Edge e : kinds) {
                     if (e != null && blocks(s.node, s.enteredShared, e.heldShared)) {
-                        State next = new State(e.to, e.wantShared);
+                        State next = new State(e.to, e.wantShared, e.gate == s.gate ? s.gate : null);
                         if (via.putIfAbsent(next, new Step(s, e)) == null) {
                             todo.add(next);
                         }
@@ -656,11 +678,12 @@ public final class LockOrder {
         private final ConcurrentHashMap<Key, Node> nodes = new ConcurrentHashMap<>();
         private final ReferenceQueue<Object> dead = new ReferenceQueue<>();
 
-        Node get(Object o) {
+        Node get(Object o, String name) {
             for (Object k; (k = dead.poll()) != null; ) {
                 nodes.remove(k);
             }
-            return nodes.computeIfAbsent(new Key(o, dead), k -> new Node(defaultName(o), NO_LEVEL));
+            return nodes.computeIfAbsent(new Key(o, dead),
+                    k -> new Node(name != null ? name : defaultName(o), NO_LEVEL));
         }
 
         static final class Key extends WeakReference<Object> {

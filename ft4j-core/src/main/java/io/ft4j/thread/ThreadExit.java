@@ -34,8 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * The watcher is a daemon virtual thread, which the JVM's exit could outrun, so the first such registration also adds
  * a shutdown hook. It runs the pending actions of every such thread that has terminated by then (the last non-daemon
- * thread, or the {@code main} thread once {@code main} has returned), waiting up to one second in all for watchers
- * already running some. Actions of a thread still alive when the JVM shuts down (a daemon thread, or the thread that
+ * thread, or the {@code main} thread once {@code main} has returned), for at most one second in all: actions still
+ * running or waiting then (one that blocks, say) are abandoned as the JVM exits. Actions of a thread still alive when the JVM shuts down (a daemon thread, or the thread that
  * calls {@link System#exit} and those running then) do not run: release process-lifetime resources with a shutdown
  * hook of your own instead.
  *
@@ -211,14 +211,27 @@ public final class ThreadExit {
         return WATCHED.get(thread);
     }
 
-    /** The exit hook's work: runs the pending actions of the watched threads that have terminated. */
+    /**
+     * The exit hook's work: runs the pending actions of the watched threads that have terminated, on a daemon thread
+     * it waits for until the deadline, so that an action that blocks cannot keep the JVM from exiting.
+     */
     private static void runActionsOfTerminatedThreads() {
         long deadline = System.nanoTime() + EXIT_WAIT_NANOS;
-        for (Map.Entry<Thread, Actions> e : WATCHED.entrySet()) {
-            Thread owner = e.getKey();
-            if (!owner.isAlive()) { // never NEW: only a running thread registers
-                e.getValue().runAtExit(owner, deadline);
-            }
+        Thread runner = Thread.ofPlatform().name("ft4j-thread-exit-at-jvm-exit").daemon(true)
+                .inheritInheritableThreadLocals(false).unstarted(() -> {
+                    for (Map.Entry<Thread, Actions> e : WATCHED.entrySet()) {
+                        Thread owner = e.getKey();
+                        if (!owner.isAlive()) { // never NEW: only a running thread registers
+                            e.getValue().runAtExit(owner, deadline);
+                        }
+                    }
+                });
+        runner.setContextClassLoader(ThreadExit.class.getClassLoader());
+        runner.start();
+        try {
+            runner.join(java.time.Duration.ofNanos(Math.max(1L, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the JVM is exiting: stop waiting
         }
     }
 

@@ -43,6 +43,21 @@ class ThreadExitAtJvmExitTest {
                 });
                 return;
             }
+            if (args[0].equals("blocking")) {
+                ThreadExit.register(() -> {
+                    System.out.println("BLOCKING-STARTED");
+                    while (true) {
+                        LockSupport.park(); // an action that never returns
+                    }
+                });
+                // keep the only virtual-thread carrier busy, so that the exit hook, not the watcher, runs the list
+                Thread.ofVirtual().start(() -> {
+                    while (true) {
+                        Thread.onSpinWait();
+                    }
+                });
+                return;
+            }
             Thread.ofPlatform().daemon(false).start(() -> {
                 ThreadExit.register(() -> System.out.println("LAST-RAN"));
                 try {
@@ -76,12 +91,26 @@ class ThreadExitAtJvmExitTest {
         }
     }
 
+    /** An exit action that blocks forever delays the JVM's exit by the hook's bound, not forever. */
+    @Test
+    void anExitActionThatBlocksDoesNotKeepTheJvmFromExiting() throws Exception {
+        for (int run = 0; run < 3; run++) {
+            long start = System.nanoTime();
+            List<String> out = runChild("blocking", "-Djdk.virtualThreadScheduler.parallelism=1",
+                    "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+            assertTrue(out.contains("BLOCKING-STARTED"), "run " + run + ": the action ran; output: " + out);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "run " + run + ": exited in time");
+        }
+    }
+
     /** Runs the child JVM in {@code mode} and returns its output lines; fails if it does not exit cleanly. */
-    private static List<String> runChild(String mode) throws Exception {
+    private static List<String> runChild(String mode, String... jvmOptions) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = location(ThreadExit.class) + File.pathSeparator + location(Child.class);
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
-                Child.class.getName(), mode).redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", classPath, Child.class.getName(), mode));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         boolean exited = p.waitFor(30, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly();

@@ -20,7 +20,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * class named {@code anchor<Suffix>_<op>}. The ratio is always <em>ft4j's speed over the anchor's</em>, so above 1.0
  * means ft4j is faster: score over score for throughput modes, the inverse for time-per-operation modes. Its error
  * combines both scores' 99.9% confidence half-widths (relative errors added in quadrature), so a ratio whose error
- * spans 1.0 is not a difference.
+ * spans 1.0 is not a difference: the table and the JSON say "no difference" there, "ft4j faster" or "ft4j slower"
+ * elsewhere.
  *
  * {@snippet lang="shell" :
  * java --sun-misc-unsafe-memory-access=allow -cp ft4j-bench/target/benchmarks.jar io.ft4j.bench.Ratios \
@@ -28,8 +29,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * }
  *
  * <p>{@code --json} also writes the rows as a JSON array, one object per pair (class, op, threads, both scores and
- * errors, unit, anchor, ratio, ratioError; anchor and ratio null where a benchmark has no anchor): what
- * {@code ft4j bench} reads.
+ * errors, unit, anchor, ratio, ratioError, verdict; anchor, ratio and verdict null where a benchmark has no
+ * anchor): what {@code ft4j bench} reads. {@code --help} prints the usage.
  */
 public final class Ratios {
     private Ratios() {}
@@ -48,24 +49,29 @@ public final class Ratios {
             return ratio() * Math.hypot(ft4j.error() / ft4j.score(), anchor.error() / anchor.score());
         }
 
+        /** What the ratio says, or null without an anchor. */
+        String verdict() {
+            return anchor == null ? null : Ratios.verdict(ratio(), ratioError());
+        }
+
         String markdown() {
             if (anchor == null) {
-                return String.format(Locale.ROOT, "| %s.%s | %d | %.2f ± %.2f %s | (no anchor) | | |",
+                return String.format(Locale.ROOT, "| %s.%s | %d | %.2f ± %.2f %s | (no anchor) | | | |",
                         bench, op, threads, ft4j.score(), ft4j.error(), ft4j.unit());
             }
-            return String.format(Locale.ROOT, "| %s.%s | %d | %.2f ± %.2f %s | %s | %.2f ± %.2f | **%.2f ± %.2f** |",
+            return String.format(Locale.ROOT, "| %s.%s | %d | %.2f ± %.2f %s | %s | %.2f ± %.2f | **%.2f ± %.2f** | %s |",
                     bench, op, threads, ft4j.score(), ft4j.error(), ft4j.unit(), anchorName, anchor.score(),
-                    anchor.error(), ratio(), ratioError());
+                    anchor.error(), ratio(), ratioError(), verdict());
         }
 
         String json() {
             return String.format(Locale.ROOT, "{\"bench\": \"%s\", \"op\": \"%s\", \"threads\": %d, "
                     + "\"score\": %s, \"error\": %s, \"unit\": \"%s\", \"anchor\": %s, \"anchorScore\": %s, "
-                    + "\"anchorError\": %s, \"ratio\": %s, \"ratioError\": %s}",
+                    + "\"anchorError\": %s, \"ratio\": %s, \"ratioError\": %s, \"verdict\": %s}",
                     bench, op, threads, num(ft4j.score()), num(ft4j.error()), ft4j.unit(),
                     anchor == null ? "null" : "\"" + anchorName + "\"", anchor == null ? "null" : num(anchor.score()),
                     anchor == null ? "null" : num(anchor.error()), anchor == null ? "null" : num(ratio()),
-                    anchor == null ? "null" : num(ratioError()));
+                    anchor == null ? "null" : num(ratioError()), anchor == null ? "null" : "\"" + verdict() + "\"");
         }
 
         private static String num(double v) {
@@ -73,21 +79,43 @@ public final class Ratios {
         }
     }
 
-    /**
-     * Entry point.
-     *
-     * @param args {@code <include-regex> [-t 1,2,4] [-f forks] [-wi warmups] [-i iterations] [-r time] [-D k=v]
-     *     [--json file]}
-     * @throws RunnerException if JMH fails
-     * @throws java.io.IOException if the JSON file cannot be written
-     */
-    public static void main(String[] args) throws RunnerException, java.io.IOException {
-        if (args.length == 0) {
-            System.err.println("usage: Ratios <include-regex> [-t 1,2,4] [-f forks] [-wi n] [-i n] [-r seconds|500ms] "
-                    + "[-D name=value] [--json file]");
-            System.exit(2);
+    static final String USAGE = """
+            usage: Ratios <include-regex> [-t 1,2,4] [-f forks] [-wi n] [-i n] [-r seconds|500ms] [-D name=value] \
+            [--json file]
+              <include-regex>  the benchmarks to run, as JMH's include pattern (e.g. PaddedAtomicLongBench)
+              -t               thread counts, each a separate JMH run (default: 1,2,4)
+              -f, -wi, -i, -r  forks, warm-up and measurement iterations, iteration time (default: each class's own)
+              -D               a system property for the forked JVMs
+              --json           also write the rows as a JSON array to this file
+            Pairs each ft4j_<op> with every anchor*_<op> of its class, measured in the same run, and prints ft4j's
+            speed over each anchor's: above 1.0 ft4j is faster; a ratio whose error spans 1.0 is no difference.
+            """;
+
+    /** What went wrong with the command line. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
         }
-        String include = args[0];
+    }
+
+    /** The command line, parsed. */
+    record Options(String include, int[] threads, Integer forks, Integer warmups, Integer iterations, TimeValue time,
+            java.nio.file.Path json, List<String> jvmArgs) {}
+
+    /**
+     * Parses the command line.
+     *
+     * @return the options, or null when help was asked for
+     * @throws UsageException if the command line is wrong
+     */
+    static Options parse(String... args) throws UsageException {
+        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            return null;
+        }
+        if (args.length == 0 || args[0].startsWith("-")) {
+            throw new UsageException(args.length == 0 ? "no include pattern" : "the include pattern comes first, not "
+                    + args[0]);
+        }
         int[] threads = {1, 2, 4};
         Integer forks = null;
         Integer warmups = null;
@@ -96,22 +124,63 @@ public final class Ratios {
         java.nio.file.Path json = null;
         List<String> jvmArgs = new ArrayList<>(List.of("--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED"));
-        for (int i = 1; i + 1 < args.length; i += 2) {
+        for (int i = 1; i < args.length; i += 2) {
+            if (args[i].equals("-h") || args[i].equals("--help")) {
+                return null;
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException(args[i] + " needs a value");
+            }
             String v = args[i + 1];
-            switch (args[i]) {
-                case "-t" -> threads = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
-                case "-f" -> forks = Integer.parseInt(v);
-                case "-wi" -> warmups = Integer.parseInt(v);
-                case "-i" -> iterations = Integer.parseInt(v);
-                case "-r" -> time = v.matches("[0-9]+") ? TimeValue.seconds(Integer.parseInt(v)) : TimeValue.fromString(v);
-                case "--json" -> json = java.nio.file.Path.of(v);
-                case "-D" -> jvmArgs.add("-D" + v);
-                default -> {
-                    System.err.println("unknown option: " + args[i]);
-                    System.exit(2);
+            try {
+                switch (args[i]) {
+                    case "-t" -> threads = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "-f" -> forks = Integer.parseInt(v);
+                    case "-wi" -> warmups = Integer.parseInt(v);
+                    case "-i" -> iterations = Integer.parseInt(v);
+                    case "-r" -> time = v.matches("[0-9]+") ? TimeValue.seconds(Integer.parseInt(v))
+                            : TimeValue.fromString(v);
+                    case "--json" -> json = java.nio.file.Path.of(v);
+                    case "-D" -> jvmArgs.add("-D" + v);
+                    default -> throw new UsageException("unknown option: " + args[i]);
                 }
+            } catch (IllegalArgumentException e) { // NumberFormatException, or TimeValue's
+                throw new UsageException(args[i] + ": not a valid value: " + v);
             }
         }
+        return new Options(args[0], threads, forks, warmups, iterations, time, json, jvmArgs);
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args {@code <include-regex> [-t 1,2,4] [-f forks] [-wi warmups] [-i iterations] [-r time] [-D k=v]
+     *     [--json file]}, or {@code --help}
+     * @throws RunnerException if JMH fails
+     * @throws java.io.IOException if the JSON file cannot be written
+     */
+    public static void main(String[] args) throws RunnerException, java.io.IOException {
+        Options parsed;
+        try {
+            parsed = parse(args);
+        } catch (UsageException e) {
+            System.err.println("Ratios: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (parsed == null) {
+            System.out.print(USAGE);
+            return;
+        }
+        String include = parsed.include();
+        int[] threads = parsed.threads();
+        Integer forks = parsed.forks();
+        Integer warmups = parsed.warmups();
+        Integer iterations = parsed.iterations();
+        TimeValue time = parsed.time();
+        java.nio.file.Path json = parsed.json();
+        List<String> jvmArgs = parsed.jvmArgs();
         System.out.printf(Locale.ROOT, "machine: %d CPUs, %s %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
                 System.getProperty("os.name"), System.getProperty("os.version"));
@@ -150,13 +219,24 @@ public final class Ratios {
             }
         }
         System.out.println();
-        System.out.println("| benchmark | threads | ft4j | anchor | anchor score | speed ratio ft4j/anchor |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| benchmark | threads | ft4j | anchor | anchor score | speed ratio ft4j/anchor | verdict |");
+        System.out.println("|---|---|---|---|---|---|---|");
         rows.forEach(r -> System.out.println(r.markdown()));
         if (json != null) {
             java.nio.file.Files.writeString(json, "[\n  " + String.join(",\n  ", rows.stream().map(Row::json).toList())
                     + "\n]\n");
         }
+    }
+
+    /**
+     * The verdict on a ratio and its error: "no difference" where the error spans 1.0, "error unknown" where it is
+     * not a number (too few iterations), otherwise "ft4j faster" or "ft4j slower".
+     */
+    static String verdict(double ratio, double error) {
+        if (!Double.isFinite(error)) {
+            return "error unknown";
+        }
+        return Math.abs(ratio - 1) <= error ? "no difference" : ratio > 1 ? "ft4j faster" : "ft4j slower";
     }
 
     static List<Row> pair(Map<String, Score> scores) {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+import org.jfree.chart.JFreeChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,35 +31,125 @@ import picocli.CommandLine.Spec;
  *
  * <p>Each area runs in a child JVM ({@code io.ft4j.bench.Ratios} from the benchmarks jar, which pairs every
  * {@code ft4j_<op>} with its {@code anchor*_<op>} measured in the same run); this command follows the child's JMH
- * progress for the bar and ETA, then prints a table per area and writes {@code results.json} and one SVG per area
- * (ratio against threads) to a results folder.
+ * progress for the bar and ETA, then prints a table per area and writes {@code results.json} and one SVG chart per
+ * area (ratio against threads, with error bars and the parity line) to a results folder. A ratio whose error spans 1.0
+ * is marked "no difference" in both.
+ *
+ * <p>The {@code ./ft4j} launcher answers {@code ./ft4j bench --help} itself, without building, from a copy of this
+ * command's usage text; {@code Ft4jTest} keeps the two equal.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run ft4j's benchmarks against their anchors on this machine: tables, JSON, SVG charts.")
 final class BenchCommand implements Callable<Integer> {
-    /** One area: its name, what it compares, and the JMH include patterns of its quick and full runs. */
-    record Area(String name, String title, String quick, String full) {}
+    /**
+     * One area: its name, what it compares, the JMH include patterns of its quick and full runs, and the thread counts
+     * it runs at when --threads is not given (null: the run's default counts).
+     */
+    record Area(String name, String title, String quick, String full, int[] threads) {}
 
     static final List<Area> AREAS = List.of(
-            new Area("atomics", "PaddedAtomicLong vs AtomicLong",
-                    "\\.PaddedAtomicLongBench\\.(ft4j|anchor)_(incrementAndGet|getAndAdd)$", "\\.PaddedAtomicLongBench\\."),
+            new Area("atomics", "PaddedAtomicLong vs AtomicLong, one counter shared by every thread",
+                    "\\.PaddedAtomicLongBench\\.(ft4j|anchor)_(incrementAndGet|getAndAdd)$", "\\.PaddedAtomicLongBench\\.",
+                    null),
+            new Area("falsesharing", "PaddedAtomicLong vs adjacent longs, a counter per thread (false sharing)",
+                    "\\.FalseSharingBench\\.(ft4j|anchor)_neighbours$", "\\.FalseSharingBench\\.", new int[] {2}),
             new Area("dict", "ConcurrentDict vs ConcurrentHashMap",
-                    "\\.ConcurrentDictBench\\.(ft4j|anchor)_getPut90$", "\\.ConcurrentDictBench\\."),
+                    "\\.ConcurrentDictBench\\.(ft4j|anchor)_getPut90$", "\\.ConcurrentDictBench\\.", null),
             new Area("queues", "ConcurrentQueue vs ArrayBlockingQueue",
-                    "\\.QueueBench\\.(ft4j|anchorAbq)_offerPoll$", "\\.QueueBench\\."),
+                    "\\.QueueBench\\.(ft4j|anchorAbq)_offerPoll$", "\\.QueueBench\\.", null),
             new Area("batch", "BatchExecutor vs a locked source",
-                    "\\.BatchExecutorBench\\.(ft4j|anchor)_load$", "\\.BatchExecutorBench\\."),
+                    "\\.BatchExecutorBench\\.(ft4j|anchor)_load$", "\\.BatchExecutorBench\\.", null),
             new Area("locks", "ReaderWriterLock vs StampedLock; IntervalLock vs ReentrantLock",
                     "\\.LockBench\\.(ft4j|anchorStamped)_rw95$|\\.LockBench\\.(ft4j|anchorReentrant)_uncontendedInterval$",
-                    "\\.LockBench\\."),
+                    "\\.LockBench\\.", null),
+            new Area("lockorder", "lock-order checking vs Guava's CycleDetectingLockFactory, 1 thread",
+                    "\\.LockOrderBench\\.(ft4j|anchorGuava)_checkedReentrant$", "\\.LockOrderBench\\.", new int[] {1}),
             new Area("priority", "PriorityLock vs fair ReentrantLock",
-                    "\\.PriorityLockBench\\.(ft4j|anchorFair)_sharedPriority$", "\\.PriorityLockBench\\.(ft4j|anchor)"));
+                    "\\.PriorityLockBench\\.(ft4j|anchorFair)_sharedPriority$", "\\.PriorityLockBench\\.(ft4j|anchor)",
+                    null),
+            new Area("threads", "thread control (FFM) vs OpenHFT Java-Thread-Affinity (JNA), 1 thread",
+                    "\\.ThreadControlBench\\.(ft4j|anchor)_(currentCpu|getAffinity)$", "\\.ThreadControlBench\\.",
+                    new int[] {1}));
+
+    /**
+     * What the benchmarks measure, in words, keyed by class and JMH name: an ft4j operation ({@code Bench.op}), an
+     * anchor ({@code Bench.anchorX_op}), or every anchor of a class with that prefix ({@code Bench.anchorX}).
+     */
+    static final Map<String, String> LABELS = Map.ofEntries(
+            Map.entry("PaddedAtomicLongBench.incrementAndGet", "incrementAndGet"),
+            Map.entry("PaddedAtomicLongBench.getAndAdd", "getAndAdd"),
+            Map.entry("PaddedAtomicLongBench.getAndBitwiseOr", "getAndBitwiseOr"),
+            Map.entry("PaddedAtomicLongBench.mul", "getAndMultiply (CAS loop)"),
+            Map.entry("PaddedAtomicLongBench.floorDiv", "getAndFloorDiv (CAS loop)"),
+            Map.entry("PaddedAtomicLongBench.anchor", "AtomicLong"),
+            Map.entry("PaddedAtomicLongBench.anchor_getAndBitwiseOr", "AtomicLong.getAndAccumulate"),
+            Map.entry("PaddedAtomicLongBench.anchor_mul", "AtomicLong.getAndAccumulate"),
+            Map.entry("PaddedAtomicLongBench.anchor_floorDiv", "AtomicLong.getAndAccumulate"),
+            Map.entry("PaddedAtomicLongBench.anchorVarHandle", "VarHandle.getAndBitwiseOr"),
+            Map.entry("FalseSharingBench.neighbours", "2 padded counters, 1 per thread"),
+            Map.entry("FalseSharingBench.anchor", "2 adjacent volatile longs"),
+            Map.entry("ConcurrentDictBench.getOnly", "ConcurrentDict, gets only"),
+            Map.entry("ConcurrentDictBench.getPut90", "ConcurrentDict, 90% gets, 10% puts"),
+            Map.entry("ConcurrentDictBench.privateKeys", "ConcurrentDict, each thread its own keys"),
+            Map.entry("ConcurrentDictBench.insertRandom", "ConcurrentDict, inserts of random keys"),
+            Map.entry("ConcurrentDictBench.anchor", "ConcurrentHashMap"),
+            Map.entry("ConcurrentDictBench.anchorNbhm", "NonBlockingHashMap (JCTools)"),
+            Map.entry("QueueBench.offerPoll", "ConcurrentQueue offer/poll"),
+            Map.entry("QueueBench.putTake", "ConcurrentQueue put/take"),
+            Map.entry("QueueBench.deque", "ConcurrentDeque offerLast/pollFirst"),
+            Map.entry("QueueBench.dequePutTake", "ConcurrentDeque put/take, bounded"),
+            Map.entry("QueueBench.anchorJctools", "MpmcArrayQueue (JCTools)"),
+            Map.entry("QueueBench.anchorAbq", "ArrayBlockingQueue"),
+            Map.entry("QueueBench.anchorLtq", "LinkedTransferQueue"),
+            Map.entry("QueueBench.anchor_putTake", "LinkedBlockingQueue"),
+            Map.entry("QueueBench.anchor_deque", "ConcurrentLinkedDeque"),
+            Map.entry("QueueBench.anchorLbd", "LinkedBlockingDeque"),
+            Map.entry("QueueBench.anchor_dequePutTake", "LinkedBlockingDeque"),
+            Map.entry("BatchExecutorBench.load", "BatchExecutor.load, batches of 64"),
+            Map.entry("BatchExecutorBench.anchor", "the source behind a ReentrantLock"),
+            Map.entry("LockBench.read100", "ReaderWriterLock, reads only"),
+            Map.entry("LockBench.rw95", "ReaderWriterLock, 95% reads"),
+            Map.entry("LockBench.rw50", "ReaderWriterLock, 50% reads"),
+            Map.entry("LockBench.uncontendedWrite", "ReaderWriterLock write, uncontended"),
+            Map.entry("LockBench.uncontendedInterval", "IntervalLock, uncontended"),
+            Map.entry("LockBench.section1", "CriticalSection, 1 object"),
+            Map.entry("LockBench.section2", "CriticalSection, 2 objects"),
+            Map.entry("LockBench.section2Prepared", "CriticalSection.Prepared, 2 objects"),
+            Map.entry("LockBench.anchorRrwl", "ReentrantReadWriteLock"),
+            Map.entry("LockBench.anchorStamped", "StampedLock"),
+            Map.entry("LockBench.anchorReentrant", "ReentrantLock"),
+            Map.entry("LockBench.anchorSync", "synchronized"),
+            Map.entry("LockOrderBench.checkedReentrant", "checking on, ReentrantLocks"),
+            Map.entry("LockOrderBench.checkedRw", "checking on, ReaderWriterLocks"),
+            Map.entry("LockOrderBench.uncheckedRw", "checking off, ReaderWriterLocks"),
+            Map.entry("LockOrderBench.anchorGuava", "Guava CycleDetectingLockFactory"),
+            Map.entry("LockOrderBench.anchorPlain", "ReentrantReadWriteLock, unchecked"),
+            Map.entry("PriorityLockBench.uncontendedPriority", "PriorityLock, uncontended"),
+            Map.entry("PriorityLockBench.uncontendedPi", "PriorityInheritanceLock, uncontended"),
+            Map.entry("PriorityLockBench.sharedPriority", "PriorityLock, 1 shared lock"),
+            Map.entry("PriorityLockBench.sharedPi", "PriorityInheritanceLock, 1 shared lock"),
+            Map.entry("PriorityLockBench.anchorReentrant", "ReentrantLock"),
+            Map.entry("PriorityLockBench.anchorFair", "fair ReentrantLock"),
+            Map.entry("ThreadControlBench.currentCpu", "current CPU"),
+            Map.entry("ThreadControlBench.getAffinity", "get affinity"),
+            Map.entry("ThreadControlBench.setAffinity", "set affinity"),
+            Map.entry("ThreadControlBench.setNice", "set nice"),
+            Map.entry("ThreadControlBench.getNice", "get nice"),
+            Map.entry("ThreadControlBench.anchor", "OpenHFT Affinity (JNA)"));
+
+    /** The areas' names, for --area's help and completion. */
+    static final class AreaNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return AREAS.stream().map(Area::name).iterator();
+        }
+    }
 
     @Option(names = "--quick", description = "one fork, short iterations: a few minutes for every area")
     boolean quick;
 
-    @Option(names = {"-a", "--area"}, split = ",", paramLabel = "AREA",
-            description = "areas to run (default: all): atomics, dict, queues, batch, locks, priority")
+    @Option(names = {"-a", "--area"}, split = ",", paramLabel = "AREA", completionCandidates = AreaNames.class,
+            description = "areas to run (default: all): ${COMPLETION-CANDIDATES}")
     List<String> areas;
 
     @Option(names = {"-b", "--bench"}, paramLabel = "REGEX",
@@ -66,7 +157,8 @@ final class BenchCommand implements Callable<Integer> {
     String bench;
 
     @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N",
-            description = "thread counts (default: 1, 2, 4, ... up to 2 x CPUs)")
+            description = "thread counts (default: 1, 2, 4, ... up to 2 x CPUs; falsesharing 2, lockorder and "
+                    + "threads 1)")
     int[] threads;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -93,6 +185,32 @@ final class BenchCommand implements Callable<Integer> {
         Double anchorError;
         Double ratio;
         Double ratioError;
+        /** ft4j faster, ft4j slower, no difference (the error spans 1.0), error unknown; null without an anchor. */
+        String verdict;
+        /** The workload and the anchor in words. */
+        String label;
+        String anchorLabel;
+    }
+
+    /** The verdict on a ratio: "no difference" where its error spans 1.0, as in Ratios. */
+    static String verdict(Double ratio, Double error) {
+        if (ratio == null) {
+            return null;
+        }
+        if (error == null || !Double.isFinite(error)) {
+            return "error unknown";
+        }
+        return Math.abs(ratio - 1) <= error ? "no difference" : ratio > 1 ? "ft4j faster" : "ft4j slower";
+    }
+
+    /** A benchmark's words: the workload for an op, the anchor for an anchor's JMH name; the name itself if none. */
+    static String label(String bench, String name) {
+        String exact = LABELS.get(bench + "." + name);
+        if (exact != null) {
+            return exact;
+        }
+        int us = name.indexOf('_');
+        return us > 0 ? LABELS.getOrDefault(bench + "." + name.substring(0, us), name) : name;
     }
 
     @Override
@@ -107,7 +225,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         int[] counts = threads != null ? threads : defaultThreads(Runtime.getRuntime().availableProcessors());
-        for (int t : counts) {
+        for (int t : threads != null ? threads : new int[0]) {
             if (t < 1 || t > 1024) {
                 throw new ParameterException(spec.commandLine(), "--threads: " + t + " (expected: 1..1024)");
             }
@@ -126,7 +244,8 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> machine = Machine.describe();
         o.printf("Machine: %s%n", Machine.line(machine));
         o.printf("Mode: %s; threads %s; areas %s%n", quick ? "quick (1 fork, 2+5 x 0.25 s)" : "full (3 forks, 3+5 x 1 s)",
-                join(counts), chosen.stream().map(Area::name).toList());
+                threads != null ? join(counts) : join(counts) + " (falsesharing 2, lockorder and threads 1)",
+                chosen.stream().map(Area::name).toList());
 
         Progress progress = new Progress(err);
         Map<Area, List<String>> planned = new LinkedHashMap<>();
@@ -143,7 +262,8 @@ final class BenchCommand implements Callable<Integer> {
                     .map(Area::name).toList() + (bench != null ? " and --bench " + bench : ""));
         }
         chosen = List.copyOf(planned.keySet());
-        progress.plan(planned.values().stream().mapToInt(List::size).sum() * counts.length * (quick ? 1 : 3));
+        progress.plan(planned.entrySet().stream().mapToInt(e -> e.getValue().size() * counts(e.getKey(), counts).length)
+                .sum() * (quick ? 1 : 3));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("machine", machine);
         results.put("mode", quick ? "quick" : "full");
@@ -151,7 +271,7 @@ final class BenchCommand implements Callable<Integer> {
         for (Area a : chosen) {
             Path json = dir.resolve(a.name() + ".rows.json");
             Path log = dir.resolve(a.name() + ".log");
-            int rc = runArea(benchmarks, a, exactly(planned.get(a)), counts, json, log, progress);
+            int rc = runArea(benchmarks, a, exactly(planned.get(a)), counts(a, counts), json, log, progress);
             if (rc != 0) {
                 progress.done();
                 err.printf("ft4j: the %s benchmarks failed (exit %d); the end of %s:%n", a.name(), rc, log);
@@ -159,21 +279,40 @@ final class BenchCommand implements Callable<Integer> {
                         .forEach(err::println);
                 return 1;
             }
-            byArea.put(a.name(), readRows(json));
+            List<Row> rows = readRows(json);
+            for (Row r : rows) {
+                r.verdict = verdict(r.ratio, r.ratioError);
+                r.label = label(r.bench, r.op);
+                r.anchorLabel = r.anchor == null ? null : label(r.bench, r.anchor);
+            }
+            byArea.put(a.name(), rows);
         }
         progress.done();
+        String chartError = null;
         for (Area a : chosen) {
             List<Row> rows = byArea.get(a.name());
             o.printf("%n%s: %s%n", a.name(), a.title());
             o.print(table(rows));
-            Files.writeString(dir.resolve(a.name() + ".svg"), chart(a, rows));
+            if (chartError == null && rows.stream().anyMatch(r -> r.ratio != null)) {
+                try {
+                    Charts.writeSvg(chart(a, rows, quick), 900, 540, dir.resolve(a.name() + ".svg"));
+                } catch (IOException | RuntimeException | LinkageError e) { // e.g. a JDK without fonts: tables stand
+                    chartError = e.toString();
+                }
+            }
         }
+        results.put("howToRead", "ratio: ft4j's speed / the anchor's, measured in the same run (> 1: ft4j "
+                + "faster); ratioError spans both scores' 99.9% intervals; verdict \"no difference\" where it "
+                + "spans 1.0");
         results.put("areas", byArea);
         Path all = dir.resolve("results.json");
-        Files.writeString(all, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+        Files.writeString(all, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+                .serializeSpecialFloatingPointValues().create()
                 .toJson(results));
         o.printf("%nRatio = ft4j's speed / the anchor's, measured in the same run (> 1: ft4j faster); the error spans "
-                + "both scores' 99.9%% intervals.%nResults: %s (JSON), one SVG per area, JMH logs: %s%n", all, dir);
+                + "both scores' 99.9%% intervals, and a ratio whose error spans 1.0 is no difference.%n");
+        o.printf("Results: %s (JSON), %s, JMH logs: %s%n", all, chartError == null ? "one SVG chart per area"
+                : "no charts (" + chartError + ")", dir);
         return 0;
     }
 
@@ -201,6 +340,11 @@ final class BenchCommand implements Callable<Integer> {
             t.add(2 * cpus);
         }
         return t.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The thread counts an area runs at: --threads if given, else the area's own, else the default counts. */
+    private int[] counts(Area a, int[] counts) {
+        return threads == null && a.threads() != null ? a.threads() : counts;
     }
 
     private String areaPattern(Area a) {
@@ -260,45 +404,80 @@ final class BenchCommand implements Callable<Integer> {
         return new Gson().fromJson(Files.readString(json), new TypeToken<List<Row>>() { }.getType());
     }
 
-    /** The area's rows as a text table: workload, threads, ft4j, anchor, ratio and its error. */
+    /** The area's rows as a text table: workload, threads, both speeds, the anchor, ratio ± error, verdict. */
     static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "  %-36s %7s %22s  %-46s %7s %8s%n", "workload", "threads",
-                "ft4j", "anchor", "ratio", "error"));
+        // each workload and anchor together, by thread count, in the order they first appear
+        List<String> order = new ArrayList<>();
         for (Row r : rows) {
-            String anchor = r.anchor == null ? "(none)" : String.format(Locale.ROOT, "%s %.2f", r.anchor,
-                    r.anchorScore);
-            String ratio = r.ratio == null ? "" : String.format(Locale.ROOT, "%.2f", r.ratio);
-            String error = r.ratio == null ? "" : r.ratioError == null ? "± ?"
-                    : String.format(Locale.ROOT, "± %.2f", r.ratioError);
-            sb.append(String.format(Locale.ROOT, "  %-36s %7d %12.2f %-9s  %-46s %7s %8s%n", r.bench + "." + r.op,
-                    r.threads, r.score, r.unit, anchor, ratio, error));
+            if (!order.contains(r.op + " " + r.anchor)) {
+                order.add(r.op + " " + r.anchor);
+            }
+        }
+        rows = rows.stream().sorted(java.util.Comparator.<Row>comparingInt(r -> order.indexOf(r.op + " " + r.anchor))
+                .thenComparingInt(r -> r.threads)).toList();
+        List<String[]> cells = new ArrayList<>();
+        cells.add(new String[] {"workload", "threads", "ft4j", "anchor", "anchor's", "ratio ± error", "verdict"});
+        for (Row r : rows) {
+            String label = r.label != null ? r.label : label(r.bench, r.op);
+            boolean anchored = r.anchor != null && r.anchorScore != null;
+            cells.add(new String[] {label, Integer.toString(r.threads), score(r.score, r.unit),
+                anchored ? (r.anchorLabel != null ? r.anchorLabel : label(r.bench, r.anchor)) : "(no anchor)",
+                anchored ? score(r.anchorScore, r.unit) : "",
+                r.ratio == null ? "" : String.format(Locale.ROOT, "%.2f ± %s", r.ratio,
+                        r.ratioError == null ? "?" : String.format(Locale.ROOT, "%.2f", r.ratioError)),
+                r.ratio == null ? "" : r.verdict != null ? r.verdict : verdict(r.ratio, r.ratioError)});
+        }
+        int[] width = new int[7];
+        for (String[] row : cells) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        boolean[] right = {false, true, true, false, true, true, false};
+        StringBuilder sb = new StringBuilder();
+        for (String[] row : cells) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                String pad = " ".repeat(width[i] - row[i].length());
+                line.append("  ").append(right[i] ? pad + row[i] : row[i] + pad);
+            }
+            sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }
         return sb.toString();
     }
 
-    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+    private static String score(double score, String unit) {
+        return String.format(Locale.ROOT, score >= 1000 ? "%.0f %s" : "%.2f %s", score, unit);
+    }
 
-    /** Ratio against threads, one line per workload and anchor, with the parity line at 1. */
-    static String chart(Area a, List<Row> rows) {
+    /** Ratio against threads, one line per workload and anchor, with error bars and the parity line at 1.0. */
+    static JFreeChart chart(Area a, List<Row> rows, boolean quick) {
         Map<String, List<Row>> series = new LinkedHashMap<>();
+        List<String> alone = new ArrayList<>();
         for (Row r : rows) {
+            String label = label(r.bench, r.op);
             if (r.ratio != null) {
-                series.computeIfAbsent(r.op + " vs " + r.anchor, k -> new ArrayList<>()).add(r);
+                series.computeIfAbsent(label + " vs " + label(r.bench, r.anchor), k -> new ArrayList<>()).add(r);
+            } else if (!alone.contains(label)) {
+                alone.add(label);
             }
         }
-        SvgChart chart = new SvgChart(a.name() + ": ft4j / anchor speed (> 1: ft4j faster)", "threads", "ratio",
-                false);
-        int i = 0;
-        double maxThreads = 1;
+        List<Charts.RatioLine> lines = new ArrayList<>();
         for (Map.Entry<String, List<Row>> e : series.entrySet()) {
             List<Row> rs = e.getValue().stream().sorted(java.util.Comparator.comparingInt(r -> r.threads)).toList();
-            chart.add(new SvgChart.Series(e.getKey(), COLORS[i++ % COLORS.length], null,
-                    rs.stream().mapToDouble(r -> r.threads).toArray(), rs.stream().mapToDouble(r -> r.ratio).toArray()));
-            maxThreads = Math.max(maxThreads, rs.stream().mapToDouble(r -> r.threads).max().orElse(1));
+            lines.add(new Charts.RatioLine(e.getKey(), rs.stream().mapToInt(r -> r.threads).toArray(),
+                    rs.stream().mapToDouble(r -> r.ratio).toArray(),
+                    rs.stream().mapToDouble(r -> r.ratioError == null ? Double.NaN : r.ratioError).toArray()));
         }
-        chart.add(new SvgChart.Series("parity", "#999", "4,4", new double[] {1, maxThreads}, new double[] {1, 1}));
-        return chart.render();
+        List<String> notes = new ArrayList<>();
+        if (!alone.isEmpty()) {
+            notes.add("Not charted, no anchor to compare with (their speeds are in the table): "
+                    + String.join(", ", alone) + ".");
+        }
+        return Charts.ratios(a.name() + ": " + a.title(),
+                "ft4j's speed / the anchor's, measured in the same run; bars: 99.9% confidence; "
+                        + (quick ? "quick run (1 short fork): indicative only" : "3 forks"),
+                lines, notes);
     }
 
     private static String join(int[] counts) {

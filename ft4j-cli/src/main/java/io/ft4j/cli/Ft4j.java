@@ -1,7 +1,8 @@
 package io.ft4j.cli;
 
 import java.io.PrintWriter;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +20,9 @@ import picocli.CommandLine.Spec;
 public final class Ft4j implements Runnable {
     /** Exit code for bad usage (picocli's USAGE code). */
     static final int USAGE = 2;
+
+    /** The help section that lists the demos. */
+    private static final String DEMOS = "demos";
 
     @Spec
     CommandSpec spec;
@@ -39,21 +43,29 @@ public final class Ft4j implements Runnable {
     static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Ft4j());
         cl.setOut(out).setErr(err);
-        // List the demos in `ft4j --help`, taken from the demo command itself so that new demos appear on their own.
-        StringBuilder demos = new StringBuilder("%nDemos:%n");
-        for (Map.Entry<String, CommandLine> e : cl.getSubcommands().get("demo").getSubcommands().entrySet()) {
-            String[] desc = e.getValue().getCommandSpec().usageMessage().description();
-            demos.append(String.format("  %-10s %s%n", e.getKey(), desc.length == 0 ? "" : desc[0]));
-        }
-        cl.getCommandSpec().usageMessage().footer(demos.toString(),
+        // List the demos in `ft4j --help` as `ft4j demo --help` lists them (indented, wrapped under their
+        // descriptions), taken from the demo command itself so that new demos appear on their own.
+        CommandLine demo = cl.getSubcommands().get("demo");
+        String demos = new CommandLine.Help(demo.getCommandSpec(), cl.getColorScheme()).commandList();
+        cl.getHelpSectionMap().put(DEMOS, help -> help.createHeading("%nDemos:%n") + demos);
+        List<String> keys = new ArrayList<>(cl.getHelpSectionKeys());
+        keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), DEMOS);
+        cl.setHelpSectionKeys(keys);
+        cl.getCommandSpec().usageMessage().footer("",
                 "Run every demo:  ft4j demo",
                 "Run one demo:    ft4j demo <name> [options]   (ft4j demo <name> --help)",
                 "Benchmarks:      ft4j bench --quick           (ft4j bench --help)");
         // Bad usage: one line on stderr and exit code 2, not a screen of usage text.
         cl.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine where = ex.getCommandLine();
-            ex.getCommandLine().getErr().println("ft4j: " + ex.getMessage().replace(System.lineSeparator(), " ")
-                    + " (see: " + where.getCommandSpec().qualifiedName() + " --help)");
+            String message = ex.getMessage().replace(System.lineSeparator(), " ");
+            if (where == demo && ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().get(0).startsWith("-")) {
+                message = "no demo named '" + u.getUnmatched().get(0) + "'; the demos are: "
+                        + String.join(", ", demo.getSubcommands().keySet());
+            }
+            where.getErr().println("ft4j: " + message + " (see: " + where.getCommandSpec().qualifiedName()
+                    + " --help)");
             return USAGE;
         });
         int code = cl.execute(args);

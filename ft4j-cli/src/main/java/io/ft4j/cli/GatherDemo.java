@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gather", mixinStandardHelpOptions = true,
         description = "Producers finish out of order, the consumer reads in order.")
-final class GatherDemo implements Callable<Integer> {
+final class GatherDemo implements Callable<Integer>, Demo {
 
     @Option(names = {"-n", "--items"}, defaultValue = "12", paramLabel = "N", description = "keys 0..N-1 (default: ${DEFAULT-VALUE})")
     int items;
@@ -33,6 +33,13 @@ final class GatherDemo implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    private String takeaway;
+
+    @Override
+    public String takeaway() {
+        return takeaway;
+    }
 
     private record Event(long nanos, String text) {}
 
@@ -81,6 +88,8 @@ final class GatherDemo implements Callable<Integer> {
                 inOrder &= read.get(k).equals("result-" + k);
             }
             out.println(inOrder ? "The consumer read every key, in key order." : "OUT OF ORDER: this is a bug in ft4j.");
+            takeaway = inOrder ? String.format("%d producers finished out of order; the consumer read all %d keys in "
+                    + "key order", producers, items) : "keys read OUT OF ORDER (a bug)";
             return inOrder ? 0 : 1;
         } finally {
             pool.shutdownNow();

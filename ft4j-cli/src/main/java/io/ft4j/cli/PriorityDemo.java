@@ -9,6 +9,7 @@ import io.ft4j.thread.Scheduling;
 import io.ft4j.thread.SchedulingPolicy;
 import io.ft4j.thread.ThreadBuilder;
 import io.ft4j.thread.ThreadControlException;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -33,6 +34,7 @@ import java.util.function.Supplier;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import org.jfree.chart.JFreeChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,7 +51,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "priority", mixinStandardHelpOptions = true,
         description = "Golden thread vs loggers and hogs on one CPU: ReentrantLock, PriorityLock, "
                 + "PriorityInheritanceLock.")
-final class PriorityDemo implements Callable<Integer> {
+final class PriorityDemo implements Callable<Integer>, Demo {
     private static final String EVENT = "io.ft4j.LockWait";
 
     @Option(names = {"-s", "--seconds"}, defaultValue = "1.5", paramLabel = "S",
@@ -71,8 +73,10 @@ final class PriorityDemo implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private String takeaway;
+
     /** One lock under test. */
-    private record Kind(String name, String color, Supplier<Lock> make) {}
+    private record Kind(String name, Color color, Supplier<Lock> make) {}
 
     /** What the golden thread saw in one run. */
     private record Result(Kind kind, int hogMs, long[] waits, long hogRounds) {
@@ -111,13 +115,21 @@ final class PriorityDemo implements Callable<Integer> {
         int cpu = allowed.toArray()[allowed.size() - 1];
         long csNanos = TimeUnit.MICROSECONDS.toNanos(csMicros);
         List<Kind> kinds = List.of(
-                new Kind("ReentrantLock", "#d62728", ReentrantLock::new),
-                new Kind("PriorityLock", "#ff7f0e", () -> new PriorityLock("demo PriorityLock")),
-                new Kind("PriorityInheritanceLock", "#2ca02c",
+                new Kind("ReentrantLock", Charts.PALETTE[1], ReentrantLock::new),
+                new Kind("PriorityLock", Charts.PALETTE[3], () -> new PriorityLock("demo PriorityLock")),
+                new Kind("PriorityInheritanceLock", Charts.PALETTE[2],
                         () -> new PriorityInheritanceLock("demo PriorityInheritanceLock")));
-        out.printf(Locale.ROOT, "All on CPU %d: golden FIFO 30 takes the lock every 2 ms; 2 loggers (nice 0) hold it "
-                + "for %d us of CPU, then pause 1 ms; 2 hogs FIFO 20 spin in bursts. %.1f s per run.%n%n",
-                cpu, csMicros, seconds);
+        out.printf(Locale.ROOT, """
+                All on CPU %d: golden FIFO 30 takes the lock every 2 ms; 2 loggers (nice 0) hold it for %d us of CPU,
+                then pause 1 ms; 2 hogs FIFO 20 spin in bursts. %.1f s per run.
+                  FIFO n: Linux's real-time policy at priority n (1-99); a FIFO thread runs until it blocks or a higher
+                          one wakes, and always before the time-sharing (nice) threads.
+                  rank:   ft4j's one scale for both: 100 + n for FIFO n, 20 - nice for nice (so FIFO 30 is 130, nice 0 is
+                          20); PriorityLock grants waiters in rank order.
+                  hog:    a FIFO 20 thread that never takes the lock but outranks the loggers: while it spins, a logger
+                          holding the lock cannot run to release it (priority inversion).
+
+                """, cpu, csMicros, seconds);
         out.printf("%-24s %6s %10s %10s %10s %10s %8s%n", "lock", "hog", "golden", "wait p50", "wait p99",
                 "wait max", "p99/CS");
         Files.createDirectories(out());
@@ -140,11 +152,15 @@ final class PriorityDemo implements Callable<Integer> {
         }
         out.printf("%n(golden = lock acquisitions the golden thread completed; wait = from lock() to holding it; "
                 + "CS = the loggers' %d us in the lock)%n", csMicros);
-        verdict(out, results, csNanos);
         summarizeRecording(out, jfr);
         Path svg = out().resolve("priority-waits.svg");
-        Files.writeString(svg, chart(results));
-        out.printf("%nChart of the golden thread's wait distributions: %s%n", svg);
+        try {
+            Charts.writeSvg(chart(results, csNanos), 1000, 560, svg);
+            out.printf("%nChart of the golden thread's waits, by percentile: %s%n", svg);
+        } catch (IOException | RuntimeException | LinkageError e) { // e.g. a JDK without fonts: the numbers stand
+            out.printf("%nNo chart (%s).%n", e);
+        }
+        conclude(out, results, csNanos);
         return 0;
     }
 
@@ -152,26 +168,61 @@ final class PriorityDemo implements Callable<Integer> {
         return out;
     }
 
-    private static void verdict(PrintWriter out, List<Result> results, long csNanos) {
-        out.println();
-        for (Result r : results) {
-            if (r.kind().name().equals("PriorityInheritanceLock")) {
-                long p99 = r.percentile(0.99);
-                out.printf(Locale.ROOT, "With %d ms hog bursts, PriorityInheritanceLock's p99 wait is %.1fx the "
-                        + "loggers' critical section (%s): %s%n", r.hogMs(), (double) p99 / csNanos, us(csNanos),
-                        p99 <= 2 * csNanos ? "within 2x, the inversion is gone" : "above 2x");
-            }
+    @Override
+    public String takeaway() {
+        return takeaway;
+    }
+
+    private static Result find(List<Result> results, String lock, int hog) {
+        return results.stream().filter(r -> r.kind().name().equals(lock) && r.hogMs() == hog).findFirst()
+                .orElseThrow();
+    }
+
+    /** What the run proved, from its own numbers: one paragraph per point, the shortest hog bursts as the example. */
+    private void conclude(PrintWriter out, List<Result> results, long csNanos) {
+        out.printf("%nWhat this run shows:%n");
+        for (int hog : hogMs) {
+            long plain = find(results, "ReentrantLock", hog).percentile(0.99);
+            long ordered = find(results, "PriorityLock", hog).percentile(0.99);
+            long inherited = find(results, "PriorityInheritanceLock", hog).percentile(0.99);
+            Demo.say(out, String.format(Locale.ROOT, "With %d ms hog bursts the golden thread's p99 wait was %s with "
+                    + "ReentrantLock, %s with PriorityLock and %s with PriorityInheritanceLock (%.1fx the %s critical "
+                    + "section).", hog, human(plain), human(ordered), human(inherited), (double) inherited / csNanos,
+                    human(csNanos)));
         }
-        List<Result> plain = results.stream().filter(r -> r.kind().name().equals("ReentrantLock")).toList();
-        if (plain.size() >= 2) {
-            StringBuilder sb = new StringBuilder("ReentrantLock's p99 wait by hog burst:");
-            for (Result r : plain) {
-                sb.append(' ').append(r.hogMs()).append(" ms -> ").append(us(r.percentile(0.99))).append(';');
-            }
-            boolean grows = plain.get(plain.size() - 1).percentile(0.99) > plain.get(0).percentile(0.99);
-            out.println(sb.substring(0, sb.length() - 1)
-                    + (grows ? " (it grows with the hogs' run time)" : " (it did not grow in this run)"));
-        }
+        int hog = hogMs[0];
+        long plain = find(results, "ReentrantLock", hog).percentile(0.99);
+        long ordered = find(results, "PriorityLock", hog).percentile(0.99);
+        long inherited = find(results, "PriorityInheritanceLock", hog).percentile(0.99);
+        String compared = ordered > plain * 1.1 ? "worse than ReentrantLock's"
+                : ordered * 1.1 < plain ? String.format(Locale.ROOT, "better than ReentrantLock's but still %.0fx the "
+                        + "critical section", (double) ordered / csNanos)
+                : "no better than ReentrantLock's";
+        Demo.say(out, String.format(Locale.ROOT, "PriorityLock's p99 is %s (%s vs %s at %d ms bursts): it chooses who "
+                + "gets the lock next, not who runs. A release hands the lock straight to the waiting logger, which "
+                + "then owns it before it is back on the CPU, and the hogs keep it off; ReentrantLock leaves the lock "
+                + "free at release, so the golden thread, which outranks everyone, often takes it first.", compared,
+                human(ordered), human(plain), hog));
+        Demo.say(out, String.format(Locale.ROOT, "PriorityInheritanceLock has the kernel run the logger that holds "
+                + "the lock at the golden thread's FIFO 30, above the hogs, until it releases, so the golden thread "
+                + "waits out one critical section at most: its p99 (%s) %s.", human(inherited),
+                inherited <= 2 * csNanos
+                        ? String.format(Locale.ROOT, "is the %s critical section itself (%.1fx)", human(csNanos),
+                                (double) inherited / csNanos)
+                        : String.format(Locale.ROOT, "is %.1fx the critical section here: more than one, so something "
+                                + "besides the demo ran on its CPU (rerun on an idle machine)",
+                                (double) inherited / csNanos)));
+        Demo.say(out, "Without real-time threads there is nothing to invert, and ReentrantLock is the faster lock "
+                + "(./ft4j bench --area priority).");
+        takeaway = String.format(Locale.ROOT, "at %d ms hog bursts the real-time thread's p99 wait was %s with "
+                + "ReentrantLock, %s with PriorityLock, %s with PriorityInheritanceLock (one critical section: %s)",
+                hog, human(plain), human(ordered), human(inherited), human(csNanos));
+    }
+
+    /** A wait for a sentence: 539 us, 9.2 ms. */
+    private static String human(long nanos) {
+        return nanos >= 1_000_000 ? String.format(Locale.ROOT, "%.1f ms", nanos / 1e6)
+                : String.format(Locale.ROOT, "%d us", Math.round(nanos / 1e3));
     }
 
     /** One run: golden, loggers and hogs on {@code cpu} until the deadline; returns the golden thread's waits. */
@@ -282,23 +333,17 @@ final class PriorityDemo implements Callable<Integer> {
         out.printf("  see them with: jfr print --events %s %s%n", EVENT, jfr);
     }
 
-    /** The golden thread's waits as cumulative distributions, one line per lock and hog burst. */
-    private String chart(List<Result> results) {
-        SvgChart chart = new SvgChart("Golden thread: time to acquire the lock (cumulative)",
-                "wait (us, log scale)", "% of acquisitions", true);
-        for (Result r : results) {
-            int n = r.waits().length;
-            int points = Math.min(n, 200);
-            double[] xs = new double[points];
-            double[] ys = new double[points];
-            for (int i = 0; i < points; i++) {
-                int idx = (int) ((long) (i + 1) * n / points) - 1;
-                xs[i] = Math.max(0.1, r.waits()[idx] / 1e3);
-                ys[i] = 100.0 * (idx + 1) / n;
-            }
-            chart.add(new SvgChart.Series(r.kind().name() + ", " + r.hogMs() + " ms hogs", r.kind().color(),
-                    r.hogMs() == hogMs[hogMs.length - 1] ? null : "5,4", xs, ys));
+    /** The golden thread's waits by percentile: one panel per hog burst length, one line per lock. */
+    private JFreeChart chart(List<Result> results, long csNanos) {
+        List<Charts.Panel> panels = new ArrayList<>();
+        for (int hog : hogMs) {
+            List<Charts.Curve> curves = results.stream().filter(r -> r.hogMs() == hog)
+                    .map(r -> new Charts.Curve(r.kind().name(), r.kind().color(), r.waits())).toList();
+            panels.add(new Charts.Panel(hog + " ms hog bursts", curves));
         }
-        return chart.render();
+        return Charts.latency("Real-time thread's wait for the lock, under priority inversion",
+                String.format(Locale.ROOT, "golden FIFO 30 vs 2 loggers (nice 0, %s in the lock) and 2 FIFO 20 hogs, "
+                        + "all on one CPU; %.1f s per run", Charts.micros(csNanos / 1e3), seconds),
+                panels, csNanos, "one critical section (" + Charts.micros(csNanos / 1e3) + ")");
     }
 }

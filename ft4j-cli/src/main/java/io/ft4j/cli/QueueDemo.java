@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
         description = "Producers and consumers, a graceful shutdown, an immediate one; every element counted.")
-final class QueueDemo implements Callable<Integer> {
+final class QueueDemo implements Callable<Integer>, Demo {
 
     @Option(names = {"-p", "--producers"}, defaultValue = "3", paramLabel = "N", description = "producer threads (default: ${DEFAULT-VALUE})")
     int producers;
@@ -34,6 +34,13 @@ final class QueueDemo implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private String takeaway;
+
+    @Override
+    public String takeaway() {
+        return takeaway;
+    }
+
     @Override
     public Integer call() throws Exception {
         check("--producers", producers, 1, 64);
@@ -42,6 +49,8 @@ final class QueueDemo implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean ok = graceful(out) & immediate(out);
         out.println(ok ? "Every accepted element was taken once or handed back." : "ELEMENTS LOST: this is a bug in ft4j.");
+        takeaway = ok ? "shutdown() drained the queue and shutdownNow() handed back the rest: every accepted element "
+                + "was taken once or returned" : "elements LOST (a bug)";
         return ok ? 0 : 1;
     }
 

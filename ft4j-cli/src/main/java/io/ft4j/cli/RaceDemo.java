@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "race", mixinStandardHelpOptions = true,
         description = "Lost updates: naive vs lock vs PaddedAtomicLong vs critical section.")
-final class RaceDemo implements Callable<Integer> {
+final class RaceDemo implements Callable<Integer>, Demo {
 
     @Option(names = {"-r", "--rounds"}, defaultValue = "3", paramLabel = "N", description = "rounds to run (default: ${DEFAULT-VALUE})")
     int rounds;
@@ -35,6 +35,13 @@ final class RaceDemo implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    private String takeaway;
+
+    @Override
+    public String takeaway() {
+        return takeaway;
+    }
 
     /**
      * The seed's Counter: a value behind a getter and a setter, with no synchronization of its own. The field is
@@ -113,6 +120,9 @@ final class RaceDemo implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%nnaive counter lost updates in %d of %d rounds (worst: %,d of %,d lost).%n",
                 naiveLossRounds, rounds, worstLoss, expected);
+        takeaway = String.format(Locale.ROOT, "the naive counter lost updates in %d of %d rounds (worst %,d of %,d); "
+                + "the lock, PaddedAtomicLong and CriticalSection were %s", naiveLossRounds, rounds, worstLoss, expected,
+                safeExact ? "exact every time" : "NOT exact (a bug)");
         out.println(safeExact
                 ? "lock, PaddedAtomicLong and critical section were exact in every round."
                 : "A SAFE COUNTER LOST UPDATES: this is a bug in ft4j, please report it.");

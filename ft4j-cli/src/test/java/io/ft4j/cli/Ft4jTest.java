@@ -19,10 +19,62 @@ class Ft4jTest {
     }
 
     @Test
-    void helpListsTheDemos() {
+    void helpListsTheDemosIndentedUnderTheirHeading() {
         assertEquals(0, run("--help"));
-        assertTrue(out.toString().contains("race"), out.toString());
-        assertTrue(out.toString().contains("ft4j demo"), out.toString());
+        String text = out.toString();
+        assertTrue(text.contains("ft4j demo"), text);
+        java.util.List<String> lines = text.lines().toList();
+        int heading = lines.indexOf("Demos:");
+        assertTrue(heading > 0, text);
+        java.util.List<String> list = lines.subList(heading + 1, lines.size()).stream()
+                .takeWhile(l -> !l.isBlank()).toList();
+        assertEquals(11, list.stream().filter(l -> l.matches("  [a-z]+ +\\S.*")).count(), "one line per demo:\n" + text);
+        for (String line : list) {
+            assertTrue(line.matches("  [a-z]+ +\\S.*") || line.matches(" {13,}\\S.*"),
+                    "a demo, or its description wrapped under the description column: '" + line + "'");
+        }
+        assertTrue(list.get(0).startsWith("  race "), text);
+    }
+
+    @Test
+    void anUnknownDemoGetsTheListOfDemos() {
+        assertEquals(2, run("demo", "nosuch"));
+        String message = err.toString().strip();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.startsWith("ft4j: no demo named 'nosuch'; the demos are: race, interval, lockorder,"), message);
+        assertTrue(message.contains("priority") && message.contains("tsp"), message);
+    }
+
+    @Test
+    void everyDemoSumsItselfUpForTheTour() {
+        picocli.CommandLine demo = new picocli.CommandLine(new Ft4j()).getSubcommands().get("demo");
+        assertEquals(11, demo.getSubcommands().size());
+        for (picocli.CommandLine d : demo.getSubcommands().values()) {
+            assertTrue(d.getCommand() instanceof Demo, d.getCommandName() + " has no takeaway for the closing summary");
+        }
+        String line = DemoCommand.hanging("mergesort  ", "word ".repeat(40));
+        java.util.List<String> lines = line.lines().toList();
+        assertTrue(lines.size() > 1 && lines.get(0).startsWith("  mergesort  word"), line);
+        for (String l : lines) {
+            assertTrue(l.length() <= Demo.WIDTH, l);
+        }
+        for (String l : lines.subList(1, lines.size())) {
+            assertTrue(l.startsWith(" ".repeat(13) + "word"), "aligned under the first line's text: " + l);
+        }
+        StringWriter said = new StringWriter();
+        Demo.say(new PrintWriter(said, true), "a ".repeat(120));
+        assertTrue(said.toString().lines().allMatch(l -> l.startsWith("  a") && l.length() <= Demo.WIDTH), said.toString());
+    }
+
+    @Test
+    void theLauncherAnswersBenchHelpWithBenchCommandsOwnUsage() throws Exception {
+        String script = java.nio.file.Files.readString(Path.of("../ft4j"));
+        int start = script.indexOf("<<'BENCH_HELP'\n");
+        int end = script.indexOf("\nBENCH_HELP\n");
+        assertTrue(start > 0 && end > start, "./ft4j holds a copy of the bench usage between BENCH_HELP lines");
+        String copy = script.substring(start + "<<'BENCH_HELP'\n".length(), end + 1);
+        assertEquals(0, run("bench", "--help"));
+        assertEquals(out.toString(), copy, "./ft4j's copy of `ft4j bench --help` is out of date: paste the new usage");
     }
 
     @Test
@@ -78,10 +130,20 @@ class Ft4jTest {
                         java.util.regex.Pattern.MULTILINE).matcher(text).find(), lock + " " + hog + "\n" + text);
             }
         }
-        assertTrue(text.contains("PriorityInheritanceLock's p99 wait is"), text);
         assertTrue(text.contains("JFR recording"), text);
+        for (String term : new String[] {"FIFO n:", "rank:", "hog:"}) {
+            assertTrue(text.contains("  " + term), "the legend explains " + term + "\n" + text);
+        }
+        String closing = text.substring(text.indexOf("What this run shows:"));
+        assertTrue(java.util.regex.Pattern.compile("With 2 ms hog bursts the golden thread's p99 wait was [0-9.]+ m?s with "
+                + "ReentrantLock, [0-9.]+ m?s with PriorityLock and [0-9.]+ m?s with PriorityInheritanceLock")
+                .matcher(closing.replaceAll("\\s+", " ").replace(" us", " s")).find(), closing);
+        assertTrue(closing.contains("PriorityLock's p99 is") && closing.contains("critical section"), closing);
         String svg = java.nio.file.Files.readString(dir.resolve("priority-waits.svg"));
-        assertEquals(6, svg.split("<polyline").length - 1, "one line per lock and hog burst");
+        for (String label : new String[] {">ReentrantLock<", ">PriorityLock<", ">PriorityInheritanceLock<",
+                "2 ms hog bursts", "4 ms hog bursts", ">p99<", "one critical section"}) {
+            assertTrue(svg.contains(label), label);
+        }
         assertTrue(java.nio.file.Files.size(dir.resolve("priority.jfr")) > 0);
     }
 
@@ -99,26 +161,76 @@ class Ft4jTest {
         java.nio.file.Files.writeString(json, """
                 [
                   {"bench": "PaddedAtomicLongBench", "op": "incrementAndGet", "threads": 1, "score": 150.0, "error": 3.0,
-                   "unit": "ops/us", "anchor": "anchor_incr", "anchorScore": 100.0, "anchorError": 2.0,
+                   "unit": "ops/us", "anchor": "anchor_incrementAndGet", "anchorScore": 100.0, "anchorError": 2.0,
                    "ratio": 1.5, "ratioError": 0.05},
                   {"bench": "PaddedAtomicLongBench", "op": "incrementAndGet", "threads": 2, "score": 90.0, "error": 9.0,
-                   "unit": "ops/us", "anchor": "anchor_incr", "anchorScore": 100.0, "anchorError": 5.0,
+                   "unit": "ops/us", "anchor": "anchor_incrementAndGet", "anchorScore": 100.0, "anchorError": 5.0,
                    "ratio": 0.9, "ratioError": 0.1},
                   {"bench": "PaddedAtomicLongBench", "op": "incrementAndGet", "threads": 4, "score": 80.0, "error": null,
-                   "unit": "ops/us", "anchor": "anchor_incr", "anchorScore": 100.0, "anchorError": null,
+                   "unit": "ops/us", "anchor": "anchor_incrementAndGet", "anchorScore": 100.0, "anchorError": null,
                    "ratio": 0.8, "ratioError": null},
-                  {"bench": "ThreadControlBench", "op": "getNice", "threads": 1, "score": 5.0, "error": 0.1,
-                   "unit": "ops/us", "anchor": null, "anchorScore": null, "anchorError": null,
+                  {"bench": "PaddedAtomicLongBench", "op": "mul", "threads": 1, "score": 40.0, "error": 1.0,
+                   "unit": "ops/us", "anchor": "anchor_mul", "anchorScore": 100.0, "anchorError": 1.0,
+                   "ratio": 0.4, "ratioError": 0.02},
+                  {"bench": "ThreadControlBench", "op": "getNice", "threads": 1, "score": 370.0, "error": 9.0,
+                   "unit": "ns/op", "anchor": null, "anchorScore": null, "anchorError": null,
                    "ratio": null, "ratioError": null}
                 ]
                 """);
         var rows = BenchCommand.readRows(json);
         String table = BenchCommand.table(rows);
-        assertTrue(table.contains("PaddedAtomicLongBench.incrementAndGet") && table.contains("1.50   ± 0.05")
-                && table.contains("0.90   ± 0.10") && table.contains("0.80      ± ?") && table.contains("(none)"), table);
-        String svg = BenchCommand.chart(BenchCommand.AREAS.get(0), rows);
-        assertEquals(2, svg.split("<polyline").length - 1, "the anchored workload and the parity line");
-        assertTrue(svg.contains("incrementAndGet vs anchor_incr"), svg);
+        java.util.List<String> lines = table.lines().toList();
+        assertEquals(6, lines.size(), table);
+        assertTrue(lines.get(0).matches(" +workload +threads +ft4j +anchor +anchor's +ratio ± error +verdict"), table);
+        assertTrue(lines.get(1).matches(" +incrementAndGet +1 +150\\.00 ops/us +AtomicLong +100\\.00 ops/us +1\\.50 ± 0\\.05 +ft4j faster"),
+                table);
+        assertTrue(lines.get(2).matches(".* 0\\.90 ± 0\\.10 +no difference"), "0.9 ± 0.1 spans 1.0:\n" + table);
+        assertTrue(lines.get(3).matches(".* 0\\.80 ± \\? +error unknown"), table);
+        assertTrue(lines.get(4).matches(" +getAndMultiply \\(CAS loop\\) .*AtomicLong\\.getAndAccumulate .* ft4j slower"), table);
+        assertTrue(lines.get(5).matches(" +get nice +1 +370\\.00 ns/op +\\(no anchor\\)"), table);
+        int column = lines.get(0).indexOf("verdict");
+        assertEquals(column, lines.get(1).indexOf("ft4j faster"), "the columns line up:\n" + table);
+        assertEquals(column, lines.get(2).indexOf("no difference"), "the columns line up:\n" + table);
+
+        Path svg = dir.resolve("atomics.svg");
+        Charts.writeSvg(BenchCommand.chart(BenchCommand.AREAS.get(0), rows, true), 900, 540, svg);
+        String text = java.nio.file.Files.readString(svg);
+        assertTrue(text.startsWith("<?xml") && text.contains("<svg"), text.substring(0, 200));
+        assertTrue(text.contains(">incrementAndGet vs AtomicLong<"), "human labels in the legend");
+        assertTrue(text.contains(">getAndMultiply (CAS loop) vs AtomicLong.getAndAccumulate<"), "human labels");
+        assertTrue(text.contains("1.0x: as fast as the anchor"), "the parity line is labelled");
+        assertTrue(text.contains(">threads<"), "the thread axis is labelled");
+        assertTrue(text.contains("get nice"), "a benchmark without an anchor is named under the chart");
+        assertTrue(!text.contains("anchor_") && !text.contains("ft4j_"), "no JMH method names");
+    }
+
+    @Test
+    void benchAreasCoverEveryBenchmarkClassAndNameEveryBenchmarkInWords() throws Exception {
+        Path sources = Path.of("../ft4j-bench/src/main/java/io/ft4j/bench");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(sources));
+        java.util.regex.Pattern names = java.util.regex.Pattern.compile("\\b((?:ft4j|anchor[A-Za-z]*)_([A-Za-z0-9]+))\\b");
+        try (var files = java.nio.file.Files.list(sources)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith("Bench.java")).toList()) {
+                String bench = f.getFileName().toString().replace(".java", "");
+                String example = "io.ft4j.bench." + bench + ".ft4j_x";
+                assertTrue(BenchCommand.AREAS.stream().anyMatch(a -> java.util.regex.Pattern.compile(a.full())
+                        .matcher(example).find()), bench + " is in no area of ft4j bench");
+                java.util.regex.Matcher m = names.matcher(java.nio.file.Files.readString(f));
+                while (m.find()) {
+                    String name = m.group(1);
+                    String op = m.group(2);
+                    assertTrue(BenchCommand.LABELS.containsKey(bench + "." + op), bench + "." + op + " has no words");
+                    if (!name.startsWith("ft4j_")) {
+                        assertTrue(BenchCommand.LABELS.containsKey(bench + "." + name) || BenchCommand.LABELS
+                                .containsKey(bench + "." + name.substring(0, name.indexOf('_'))), bench + "." + name
+                                + " has no words");
+                    }
+                }
+            }
+        }
+        for (BenchCommand.Area a : BenchCommand.AREAS) {
+            assertTrue(a.full().startsWith("\\.") && a.quick().startsWith("\\."), a.name());
+        }
     }
 
     /** A real run of the smallest area through the benchmarks jar, where the build has made it (mvn verify does). */
@@ -131,12 +243,13 @@ class Ft4jTest {
                 "--jar", jar.toString(), "--out", dir.toString()), err.toString());
         String text = out.toString();
         assertTrue(text.contains("atomics: PaddedAtomicLong vs AtomicLong"), text);
-        assertTrue(text.contains("PaddedAtomicLongBench.incrementAndGet") && !text.contains("PaddedAtomicLongBench.getAndAdd"), text);
-        assertTrue(text.contains("LockBench.uncontendedInterval") && !text.contains("LockBench.rw95"), text);
+        assertTrue(text.contains("  incrementAndGet  ") && !text.contains("getAndAdd"), text);
+        assertTrue(text.contains("  IntervalLock, uncontended  ") && !text.contains("95% reads"), text);
         assertTrue(err.toString().contains("100%"), "the progress bar reached the end: " + err);
         String results = java.nio.file.Files.readString(dir.resolve("results.json"));
         assertTrue(results.contains("\"anchor\": \"anchor_incrementAndGet\"") && results.contains("\"cpus\""), results);
-        assertTrue(java.nio.file.Files.readString(dir.resolve("atomics.svg")).contains("<polyline"));
+        assertTrue(results.contains("\"verdict\": ") && results.contains("\"label\": \"incrementAndGet\""), results);
+        assertTrue(java.nio.file.Files.readString(dir.resolve("atomics.svg")).contains(">incrementAndGet vs AtomicLong<"));
         assertEquals(2, run("bench", "--area", "atomics", "--bench", "nothingmatches", "--jar", jar.toString(),
                 "--out", dir.toString()), "an empty selection is bad usage");
     }
@@ -171,6 +284,11 @@ class Ft4jTest {
         assertTrue(m.find(), text);
         int peak = Integer.parseInt(m.group(1));
         assertTrue(peak >= 2 && peak <= 3, "peak " + peak + " within the budget of 3");
+        String closing = text.substring(text.indexOf("What this run shows:")).replaceAll("\\s+", " ");
+        assertTrue(java.util.regex.Pattern.compile("took [0-9.]+x Arrays\\.sort's time and [0-9.]+x "
+                + "Arrays\\.parallelSort's").matcher(closing).find(), closing);
+        assertTrue(closing.contains("at most " + peak + " threads") && closing.contains("use Arrays.")
+                || closing.contains("the port beat the JDK's sorts"), closing);
     }
 
     @Test
@@ -178,6 +296,14 @@ class Ft4jTest {
         assertEquals(0, run("demo", "tsp", "--cities", "9", "--threads", "3", "--runs", "2"), err.toString());
         String text = out.toString();
         assertTrue(text.contains("TSP run for ncities=9, nthreads=3") && text.contains("agrees"), text);
+        String closing = text.substring(text.indexOf("What this run shows:")).replaceAll("\\s+", " ");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("read at every step of the search \\(([0-9,]+) times "
+                + "on the last map, one thread\\) and lowered only about ([0-9]+) times a search").matcher(closing);
+        assertTrue(m.find(), closing);
+        assertTrue(Long.parseLong(m.group(1).replace(",", "")) > 10 * Long.parseLong(m.group(2)), "reads dominate: " + closing);
+        assertTrue(closing.contains("the JDK's own tools are the better choice"), closing);
+        assertTrue(java.util.regex.Pattern.compile("Test 1: PaddedAtomicLong [0-9.]+ seconds, cost: (\\d+) \\| lock [0-9.]+ "
+                + "seconds, cost: \\1 \\| AtomicLong [0-9.]+ seconds, cost: \\1").matcher(text).find(), text);
     }
 
     @Test
@@ -220,6 +346,16 @@ class Ft4jTest {
         assertTrue(ref.find() && locked.find(), text);
         assertEquals(ref.group(1), locked.group(1), "the locked run matches the serial reference bit for bit");
         assertTrue(Long.parseLong(locked.group(2)) >= 0, text);
+        java.util.regex.Matcher perStep = java.util.regex.Pattern
+                .compile("ReentrantLock around each step\\s+(\\S+)\\s+yes\\s+1\\s").matcher(text);
+        assertTrue(perStep.find(), text);
+        assertEquals(ref.group(1), perStep.group(1), "a lock per step is exact too");
+        String closing = text.substring(text.indexOf("What this run shows")).replaceAll("\\s+", " ");
+        assertTrue(java.util.regex.Pattern.compile("Without a lock up to [0-9]+ of the 4 threads were inside a step at once")
+                .matcher(closing).find(), closing);
+        assertTrue(closing.contains("Under the IntervalLock the peak was 1 and the result exact"), closing);
+        assertTrue(java.util.regex.Pattern.compile("A ReentrantLock around each step is exact too \\(peak 1\\) and took "
+                + "[0-9]+ ms, [0-9.]+x the IntervalLock's time").matcher(closing).find(), closing);
     }
 
     @Test

@@ -58,55 +58,49 @@ final class TspDemo implements Callable<Integer>, Demo {
         long lowered();
     }
 
-    static final class AtomicBest implements Best {
-        private final PaddedAtomicLong best = new PaddedAtomicLong(Long.MAX_VALUE);
-        private final PaddedAtomicLong lowered = new PaddedAtomicLong();
+    /** Lowers the best cost with a compare-and-set loop; the subclasses supply the atomic long it runs on. */
+    abstract static class CasBest implements Best {
+        abstract long best();
+
+        abstract boolean weakCompareAndSet(long expected, long cost);
+
+        abstract void countLowered();
 
         @Override
         public long get() {
-            return best.get();
+            return best();
         }
 
         @Override
         public void offer(long cost) {
-            for (long b = best.get(); cost < b; b = best.get()) {
-                if (best.weakCompareAndSetVolatile(b, cost)) {
-                    lowered.incrementAndGet();
+            for (long b = best(); cost < b; b = best()) {
+                if (weakCompareAndSet(b, cost)) {
+                    countLowered();
                     return;
                 }
             }
-        }
-
-        @Override
-        public long lowered() {
-            return lowered.get();
         }
     }
 
+    static final class AtomicBest extends CasBest {
+        private final PaddedAtomicLong best = new PaddedAtomicLong(Long.MAX_VALUE);
+        private final PaddedAtomicLong lowered = new PaddedAtomicLong();
+
+        @Override long best() { return best.get(); }
+        @Override boolean weakCompareAndSet(long b, long cost) { return best.weakCompareAndSetVolatile(b, cost); }
+        @Override void countLowered() { lowered.incrementAndGet(); }
+        @Override public long lowered() { return lowered.get(); }
+    }
+
     /** The JDK's own tool for the same job, for comparison. */
-    static final class JdkBest implements Best {
+    static final class JdkBest extends CasBest {
         private final AtomicLong best = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong lowered = new AtomicLong();
 
-        @Override
-        public long get() {
-            return best.get();
-        }
-
-        @Override
-        public void offer(long cost) {
-            for (long b = best.get(); cost < b; b = best.get()) {
-                if (best.weakCompareAndSetVolatile(b, cost)) {
-                    lowered.incrementAndGet();
-                    return;
-                }
-            }
-        }
-
-        @Override
-        public long lowered() {
-            return lowered.get();
-        }
+        @Override long best() { return best.get(); }
+        @Override boolean weakCompareAndSet(long b, long cost) { return best.weakCompareAndSetVolatile(b, cost); }
+        @Override void countLowered() { lowered.incrementAndGet(); }
+        @Override public long lowered() { return lowered.get(); }
     }
 
     static final class LockedBest implements Best {

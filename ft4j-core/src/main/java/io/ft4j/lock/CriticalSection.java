@@ -177,7 +177,7 @@ public final class CriticalSection {
         Checks.requireNonNull(objects, "objects");
         Checks.requireNonNull(body, "body");
         Order order = Order.of(objects);
-        return LockOrder.checking ? checked(order, body) : nest(order, null, 0, null, body);
+        return LockOrder.checking ? checked(order, body) : nest(order, null, 0, body);
     }
 
     /**
@@ -256,7 +256,7 @@ public final class CriticalSection {
                     return body.get();
                 }
             }
-            return nest(order, null, 0, null, body);
+            return nest(order, null, 0, body);
         }
 
         /**
@@ -357,57 +357,55 @@ public final class CriticalSection {
         for (int i = 0; i < nodes.length; i++) {
             nodes[i] = LockOrder.nodeOf(order.objects[i]);
         }
-        return nest(order, nodes, 0, null, body);
+        return nest(order, nodes, 0, body);
     }
 
     /**
      * Locks {@code objects[i..]} of the order, each tied group behind its tie monitor, then runs {@code body}. With
      * {@code nodes} (checking on), each object is reported to the checker as it is taken, and so is each tie monitor:
      * it is a lock like the others (a thread holding one of the group while it waits for the tie monitor, and
-     * another holding the tie monitor while it waits for that object, deadlock). The order among a tied group's
-     * members depends on the argument order, so it is recorded as gated by the tie monitor: two sections naming the
-     * group in opposite orders both hold it and cannot deadlock, while a nesting of the members without it can.
+     * another holding the tie monitor while it waits for that object, deadlock). It is a gate, too: the order among
+     * a tied group's members depends on the argument order, and two sections naming the group in opposite orders
+     * both hold the tie monitor, so the checker records what is taken under it as gated by it.
      */
-    private static <T> T nest(Order order, LockOrder.Node[] nodes, int i, LockOrder.Node gate, Supplier<T> body) {
+    private static <T> T nest(Order order, LockOrder.Node[] nodes, int i, Supplier<T> body) {
         Object[] objects = order.objects;
         if (i == objects.length) {
             return body.get();
         }
-        int h = order.hashes[i];
         if (order.startsTie(i)) {
-            Object tie = tie(h);
+            Object tie = tie(order.hashes[i]);
             if (nodes == null) {
                 synchronized (tie) {
-                    return lockAt(order, null, i, null, body);
+                    return lockAt(order, null, i, body);
                 }
             }
-            LockOrder.Node tieNode = LockOrder.nodeOf(tie, tie.toString());
+            LockOrder.Node tieNode = LockOrder.gateOf(tie, tie.toString());
             LockOrder.acquiring(tieNode, false);
             synchronized (tie) {
                 LockOrder.acquired(tieNode, false);
                 try {
-                    return lockAt(order, nodes, i, tieNode, body);
+                    return lockAt(order, nodes, i, body);
                 } finally {
                     LockOrder.released(tieNode);
                 }
             }
         }
-        boolean inGroup = i > 0 && order.hashes[i - 1] == h;
-        return lockAt(order, nodes, i, inGroup ? gate : null, body);
+        return lockAt(order, nodes, i, body);
     }
 
-    /** Takes {@code objects[i]} (reported under {@code gate} if it belongs to the group that gate ties), then the rest. */
-    private static <T> T lockAt(Order order, LockOrder.Node[] nodes, int i, LockOrder.Node gate, Supplier<T> body) {
+    /** Takes {@code objects[i]}, reported to the checker when {@code nodes} is given, then the rest. */
+    private static <T> T lockAt(Order order, LockOrder.Node[] nodes, int i, Supplier<T> body) {
         if (nodes != null) {
-            LockOrder.acquiring(nodes[i], false, gate);
+            LockOrder.acquiring(nodes[i], false);
         }
         synchronized (order.objects[i]) {
             if (nodes == null) {
-                return nest(order, null, i + 1, null, body);
+                return nest(order, null, i + 1, body);
             }
             LockOrder.acquired(nodes[i], false);
             try {
-                return nest(order, nodes, i + 1, gate, body);
+                return nest(order, nodes, i + 1, body);
             } finally {
                 LockOrder.released(nodes[i]);
             }

@@ -205,6 +205,11 @@ public final class LockOrder {
     static final class Node {
         final String name;
         final int level;
+        /**
+         * Whether this is a gate: an exclusive lock that its holders take before, and hold around, the locks whose
+         * order it gates (a critical section's tie monitor).
+         */
+        final boolean gate;
         /** Whether the lock was ever taken exclusively; decides whether read-read steps through it can block. */
         volatile boolean written;
         /** Outgoing edges of {@link #gen}, by target, one slot per (held shared, wanted shared) pair. */
@@ -215,15 +220,20 @@ public final class LockOrder {
         int inGen;
 
         Node(String name, int level) {
+            this(name, level, false);
+        }
+
+        Node(String name, int level, boolean gate) {
             this.name = name;
             this.level = level;
+            this.gate = gate;
         }
 
         /**
          * Whether this step is recorded and may pass: in strict mode a step that closed a cycle never passes, in report
          * mode one whose cycle was not reported yet (it was found in strict mode) does not either.
          */
-        boolean knows(Node to, boolean heldShared, boolean wantShared, Mode m, Node gate) {
+        boolean knows(Node to, boolean heldShared, boolean wantShared, Mode m, List<Node> gates) {
             if (gen != generation) { // gen before out: a new map is published before its generation
                 return false;
             }
@@ -234,7 +244,7 @@ public final class LockOrder {
             Edge[] kinds = edges.get(to);
             Edge e = kinds == null ? null : kinds[kind(heldShared, wantShared)];
             // an edge recorded under a gate does not stand for the same step taken without it
-            return e != null && (e.gate == null || e.gate == gate)
+            return e != null && gates.containsAll(e.gates)
                     && !(e.closedCycle && (m == Mode.STRICT || !e.reported));
         }
 
@@ -245,18 +255,19 @@ public final class LockOrder {
     }
 
     /**
-     * The first time a thread took {@code to} while holding {@code from}; {@code gate}, if not null, is a lock that
-     * thread took before both and held throughout (a critical section's tie monitor). A cycle all of whose edges have
-     * the same gate cannot deadlock: every thread on it holds the gate, so only one can be on it at a time.
+     * The first time a thread took {@code to} while holding {@code from}; {@code gates} are the gates (critical
+     * sections' tie monitors) held before {@code from} was taken, and still held, every time this step was seen. A
+     * cycle whose edges all share a gate cannot deadlock: every thread on it holds that gate, so only one can be on
+     * it at a time.
      */
     record Edge(Node from, boolean heldShared, Node to, boolean wantShared, String site, String thread,
-            boolean closedCycle, boolean reported, Node gate) {
+            boolean closedCycle, boolean reported, List<Node> gates) {
         /**
          * This edge, marked as the one that closed a cycle: in strict mode it no longer passes, nor in report mode
          * unless {@code reported}.
          */
         Edge closing(boolean reported) {
-            return new Edge(from, heldShared, to, wantShared, site, thread, true, reported, gate);
+            return new Edge(from, heldShared, to, wantShared, site, thread, true, reported, gates);
         }
 
         @Override
@@ -273,6 +284,18 @@ public final class LockOrder {
         boolean[] shared = new boolean[8];
         int size;
 
+        /** The gates held at indexes below {@code end}, each once. */
+        List<Node> gatesBelow(int end) {
+            List<Node> gates = List.of();
+            for (int i = 0; i < end; i++) {
+                if (nodes[i].gate && !gates.contains(nodes[i])) {
+                    gates = gates.isEmpty() ? new ArrayList<>(2) : gates;
+                    gates.add(nodes[i]);
+                }
+            }
+            return gates;
+        }
+
         int indexOf(Node n) {
             for (int i = size - 1; i >= 0; i--) {
                 if (nodes[i] == n) {
@@ -288,12 +311,12 @@ public final class LockOrder {
     }
 
     static Node nodeOf(Object object) {
-        return OBJECTS.get(object, null);
+        return OBJECTS.get(object, null, false);
     }
 
-    /** The node of an object, named {@code name} when the object is first seen. */
-    static Node nodeOf(Object object, String name) {
-        return OBJECTS.get(object, name);
+    /** The node of an object used as a gate (see {@link Node#gate}), named {@code name} when first seen. */
+    static Node gateOf(Object object, String name) {
+        return OBJECTS.get(object, name, true);
     }
 
     private static String defaultName(Object owner) {
@@ -315,14 +338,6 @@ public final class LockOrder {
      * breaks it. In strict mode it throws, and the caller must not acquire.
      */
     static void acquiring(Node n, boolean shared) {
-        acquiring(n, shared, null);
-    }
-
-    /**
-     * As {@link #acquiring(Node, boolean)}, for a lock taken under {@code gate}: the order from each lock this thread
-     * took after the gate is recorded as gated by it (see {@link Edge}).
-     */
-    static void acquiring(Node n, boolean shared, Node gate) {
         Mode m = mode;
         if (m == Mode.OFF) {
             return;
@@ -334,10 +349,9 @@ public final class LockOrder {
         if (h.indexOf(n) >= 0) {
             return; // re-entrant, or a read under this thread's own write lock: no new order
         }
-        int g = gate == null ? -1 : h.indexOf(gate);
-        int gatedFrom = g < 0 ? Integer.MAX_VALUE : g + 1;
+        // The order from each held lock is gated by every gate held since before that lock was taken (see Edge).
         for (int i = 0; i < h.size; i++) {
-            step(m, h.nodes[i], h.shared[i], n, shared, i >= gatedFrom ? gate : null);
+            step(m, h.nodes[i], h.shared[i], n, shared, h.gatesBelow(i));
         }
     }
 
@@ -360,21 +374,21 @@ public final class LockOrder {
         }
         for (int i = first + 1; i < h.size; i++) {
             if (h.nodes[i] != n) {
-                step(m, h.nodes[i], h.shared[i], n, shared, null);
+                step(m, h.nodes[i], h.shared[i], n, shared, h.gatesBelow(i));
             }
         }
     }
 
     /** Checks and records one step: {@code n} wanted while {@code p} is held. */
-    private static void step(Mode m, Node p, boolean ps, Node n, boolean shared, Node gate) {
+    private static void step(Mode m, Node p, boolean ps, Node n, boolean shared, List<Node> gates) {
         if (p.level != NO_LEVEL && n.level != NO_LEVEL && n.level <= p.level) {
             violation(m, new LockOrderViolationException("Lock hierarchy broken: acquiring " + n.name
                     + " (level " + n.level + ", " + mode(shared) + ") while holding " + p.name + " (level "
                     + p.level + ") at " + site() + " in thread \"" + Thread.currentThread().getName()
                     + "\". Take locks in increasing level order."));
         }
-        if (!p.knows(n, ps, shared, m, gate)) {
-            addEdge(m, p, ps, n, shared, gate);
+        if (!p.knows(n, ps, shared, m, gates)) {
+            addEdge(m, p, ps, n, shared, gates);
         }
     }
 
@@ -424,7 +438,7 @@ public final class LockOrder {
                 if (!e.wantShared || e.closedCycle) {
                     continue;
                 }
-                List<Edge> back = pathBack(n, true, e.from, e.heldShared, e.gate);
+                List<Edge> back = pathBack(n, true, e.from, e.heldShared, e.gates);
                 if (back == null) {
                     continue;
                 }
@@ -456,16 +470,21 @@ public final class LockOrder {
         }
     }
 
-    private static void addEdge(Mode m, Node from, boolean heldShared, Node to, boolean wantShared, Node gate) {
+    private static void addEdge(Mode m, Node from, boolean heldShared, Node to, boolean wantShared,
+            List<Node> seenGates) {
         LockOrderViolationException found = null;
         GRAPH.lock();
         try {
-            if (from.knows(to, heldShared, wantShared, m, gate)) {
+            if (from.knows(to, heldShared, wantShared, m, seenGates)) {
                 return; // another thread recorded it meanwhile
             }
-            List<Edge> back = pathBack(to, wantShared, from, heldShared, gate);
+            // gated only by what every sighting of this step held: the ones recorded before, and this one
+            Edge[] seen = from.out != null && from.gen == generation ? from.out.get(to) : null;
+            Edge before = seen == null ? null : seen[kind(heldShared, wantShared)];
+            List<Node> gates = List.copyOf(before == null ? seenGates : common(before.gates, seenGates));
+            List<Edge> back = pathBack(to, wantShared, from, heldShared, gates);
             Edge edge = new Edge(from, heldShared, to, wantShared, site(), Thread.currentThread().getName(),
-                    back != null, back != null, gate); // strict mode throws below: a closing edge recorded is reported
+                    back != null, back != null, gates); // strict mode throws below: a closing edge recorded is reported
             if (back != null) {
                 StringBuilder s = new StringBuilder("Potential deadlock: lock order cycle between ")
                         .append(back.size() + 1).append(" locks.\n  now:     ").append(edge);
@@ -509,18 +528,18 @@ public final class LockOrder {
      * Breadth-first over (lock, mode it was entered in), so the reported cycle is a shortest one.
      */
     private static List<Edge> pathBack(Node start, boolean startShared, Node target, boolean targetShared,
-            Node closingGate) {
-        record State(Node node, boolean enteredShared, Node gate) {} // gate: shared by every edge so far, or null
+            List<Node> closingGates) {
+        record State(Node node, boolean enteredShared, List<Node> gates) {} // gates shared by every edge so far
         record Step(State from, Edge edge) {}
         Map<State, Step> via = new HashMap<>();
         ArrayDeque<State> todo = new ArrayDeque<>();
-        State first = new State(start, startShared, closingGate);
+        State first = new State(start, startShared, closingGates);
         via.put(first, new Step(null, null));
         todo.add(first);
         int g = generation;
         while (!todo.isEmpty()) {
             State s = todo.poll();
-            if (s.node == target && blocks(target, s.enteredShared, targetShared) && s.gate == null) {
+            if (s.node == target && blocks(target, s.enteredShared, targetShared) && s.gates.isEmpty()) {
                 List<Edge> path = new ArrayList<>();
                 for (Step step = via.get(s); step.edge != null; step = via.get(step.from)) {
                     path.add(step.edge);
@@ -535,7 +554,7 @@ public final class LockOrder {
             for (Edge[] kinds : edges.values()) {
                 for (Edge e : kinds) {
                     if (e != null && blocks(s.node, s.enteredShared, e.heldShared)) {
-                        State next = new State(e.to, e.wantShared, e.gate == s.gate ? s.gate : null);
+                        State next = new State(e.to, e.wantShared, common(s.gates, e.gates));
                         if (via.putIfAbsent(next, new Step(s, e)) == null) {
                             todo.add(next);
                         }
@@ -544,6 +563,16 @@ public final class LockOrder {
             }
         }
         return null;
+    }
+
+    /** The gates in both lists, as a new list (or an empty one). */
+    private static List<Node> common(List<Node> a, List<Node> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return List.of();
+        }
+        List<Node> both = new ArrayList<>(a);
+        both.retainAll(b);
+        return both.isEmpty() ? List.of() : List.copyOf(both);
     }
 
     /**
@@ -678,12 +707,12 @@ public final class LockOrder {
         private final ConcurrentHashMap<Key, Node> nodes = new ConcurrentHashMap<>();
         private final ReferenceQueue<Object> dead = new ReferenceQueue<>();
 
-        Node get(Object o, String name) {
+        Node get(Object o, String name, boolean gate) {
             for (Object k; (k = dead.poll()) != null; ) {
                 nodes.remove(k);
             }
             return nodes.computeIfAbsent(new Key(o, dead),
-                    k -> new Node(name != null ? name : defaultName(o), NO_LEVEL));
+                    k -> new Node(name != null ? name : defaultName(o), NO_LEVEL, gate));
         }
 
         static final class Key extends WeakReference<Object> {

@@ -35,7 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The watcher is a daemon virtual thread, which the JVM's exit could outrun, so the first such registration also adds
  * a shutdown hook. It runs the pending actions of every such thread that has terminated by then (the last non-daemon
  * thread, or the {@code main} thread once {@code main} has returned), for at most one second in all: actions still
- * running or waiting then (one that blocks, say) are abandoned as the JVM exits. Actions of a thread still alive when the JVM shuts down (a daemon thread, or the thread that
+ * running or waiting then (one that blocks, say) are abandoned as the JVM exits. Such actions run in no order with
+ * the JVM's other shutdown hooks: an action and a hook of your own must not wait for each other (take no lock the
+ * other may hold), or the JVM cannot exit. Actions of a thread still alive when the JVM shuts down (a daemon thread, or the thread that
  * calls {@link System#exit} and those running then) do not run: release process-lifetime resources with a shutdown
  * hook of your own instead.
  *

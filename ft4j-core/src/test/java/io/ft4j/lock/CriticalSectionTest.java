@@ -311,6 +311,82 @@ class CriticalSectionTest {
         assertFalse(reports.isEmpty(), "a section on the pair and a nesting without the tie monitor can deadlock");
     }
 
+    /**
+     * a, b and c share one identity hash. Sections on (a, b) and (a, c), each nested in the other, from two threads:
+     * both take the tie monitor first and hold it throughout, so they cannot deadlock, and the order between b and c
+     * is gated by the monitor from its first hold, not its re-entrant one. No report.
+     */
+    @Test
+    void sectionsNestedUnderOneTieMonitorAreNotACycle() throws Exception {
+        Object[] tied = findTiedGroup(3);
+        Object a = tied[0];
+        Object b = tied[1];
+        Object c = tied[2];
+        List<LockOrderViolationException> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LockOrder.reset();
+        LockOrder.onViolation(reports::add);
+        LockOrder.setMode(LockOrder.Mode.REPORT);
+        try {
+            Race.race(1, i -> CriticalSection.run(a, b, () -> CriticalSection.run(a, c, () -> { })));
+            Race.race(1, i -> CriticalSection.run(a, c, () -> CriticalSection.run(a, b, () -> { })));
+            Race.race(1, i -> CriticalSection.run(a, b, () -> CriticalSection.run(c, () -> { })));
+            Race.race(1, i -> CriticalSection.run(a, c, () -> CriticalSection.run(b, () -> { })));
+        } finally {
+            LockOrder.setMode(LockOrder.Mode.OFF);
+            LockOrder.reset();
+        }
+        assertEquals(List.of(), reports);
+    }
+
+    /**
+     * Under another pair's tie monitor, (x, y) is taken in one order; alone, in the other. Both orders hold the tie
+     * monitor of x and y, whatever else is held, so they are not a cycle: an edge keeps every gate held under it.
+     */
+    @Test
+    void anOrderUnderTwoTieMonitorsIsGatedByEach() throws Exception {
+        List<Object[]> ties = findTies(2);
+        Object p = ties.get(0)[0];
+        Object q = ties.get(0)[1];
+        Object x = ties.get(1)[0];
+        Object y = ties.get(1)[1];
+        List<LockOrderViolationException> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LockOrder.reset();
+        LockOrder.onViolation(reports::add);
+        LockOrder.setMode(LockOrder.Mode.REPORT);
+        try {
+            Race.race(1, i -> CriticalSection.run(p, q, () -> CriticalSection.run(x, y, () -> { })));
+            Race.race(1, i -> CriticalSection.run(y, x, () -> { }));
+        } finally {
+            LockOrder.setMode(LockOrder.Mode.OFF);
+            LockOrder.reset();
+        }
+        assertEquals(List.of(), reports);
+    }
+
+    /** {@code size} distinct objects sharing one identity hash. */
+    private static Object[] findTiedGroup(int size) {
+        for (int round = 0; round < 10; round++) {
+            int n = 4_000_000;
+            Object[] objects = new Object[n];
+            long[] keys = new long[n]; // hash in the high half, index in the low: sorting groups equal hashes
+            for (int i = 0; i < n; i++) {
+                objects[i] = new Object();
+                keys[i] = ((long) System.identityHashCode(objects[i]) << 32) | i;
+            }
+            java.util.Arrays.sort(keys);
+            for (int i = 0; i + size <= n; i++) {
+                if (keys[i] >>> 32 == keys[i + size - 1] >>> 32) {
+                    Object[] group = new Object[size];
+                    for (int j = 0; j < size; j++) {
+                        group[j] = objects[(int) keys[i + j]];
+                    }
+                    return group;
+                }
+            }
+        }
+        throw new AssertionError("found no " + size + " objects sharing an identity hash");
+    }
+
     @Test
     void badArguments() {
         Object a = new Object();

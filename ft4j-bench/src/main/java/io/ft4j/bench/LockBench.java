@@ -22,8 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * ReaderWriterLock's write side against ReentrantLock, and CriticalSection against {@code synchronized}.
  *
  * <ul>
- *   <li>read100, rw95, rw50: every thread shares one lock guarding two plain fields; a read section reads both, a
- *       write section increments both. Each thread writes every 20th (rw95) or every 2nd (rw50) operation.</li>
+ *   <li>read100, rw99, rw95, rw50, write100: every thread shares one lock guarding two plain fields; a read section
+ *       reads both, a write section increments both. Each thread writes never, every 100th, every 20th, every 2nd
+ *       or every operation. Readers and writers take the lock pessimistically ({@code StampedLock}'s
+ *       {@code readLock}/{@code writeLock}, which is what its {@code asReadLock} views do).</li>
+ *   <li>optimistic95: as rw95, but reads are optimistic and fall back to the read lock when validation fails,
+ *       against {@code StampedLock}'s optimistic read.</li>
  *   <li>uncontendedWrite, uncontendedLock: each thread has a lock of its own (lock, unlock).</li>
  *   <li>section1, section2: one or two objects shared by all threads, a counter incremented inside; the anchor is
  *       {@code synchronized}, nested in a fixed order for two objects. The lock-order checker is off, so section1
@@ -136,9 +140,49 @@ public class LockBench {
     @Benchmark public long anchorRrwl_rw95(Mine m) { return ++m.n % 20 == 0 ? rrwlWrite() : rrwlRead(); }
     @Benchmark public long anchorStamped_rw95(Mine m) { return ++m.n % 20 == 0 ? stampedWrite() : stampedRead(); }
 
+    @Benchmark public long ft4j_rw99(Mine m) { return ++m.n % 100 == 0 ? ft4jWrite() : ft4jRead(); }
+    @Benchmark public long anchorRrwl_rw99(Mine m) { return ++m.n % 100 == 0 ? rrwlWrite() : rrwlRead(); }
+    @Benchmark public long anchorStamped_rw99(Mine m) { return ++m.n % 100 == 0 ? stampedWrite() : stampedRead(); }
+
     @Benchmark public long ft4j_rw50(Mine m) { return (++m.n & 1) == 0 ? ft4jWrite() : ft4jRead(); }
     @Benchmark public long anchorRrwl_rw50(Mine m) { return (++m.n & 1) == 0 ? rrwlWrite() : rrwlRead(); }
     @Benchmark public long anchorStamped_rw50(Mine m) { return (++m.n & 1) == 0 ? stampedWrite() : stampedRead(); }
+
+    @Benchmark public long ft4j_write100() { return ft4jWrite(); }
+    @Benchmark public long anchorRrwl_write100() { return rrwlWrite(); }
+    @Benchmark public long anchorStamped_write100() { return stampedWrite(); }
+
+    // ------------------------------------------------------------------ optimistic reads, falling back to the lock
+
+    private long ft4jOptimisticRead() {
+        long stamp = ft4j.tryOptimisticRead();
+        long a = x;
+        long b = y;
+        if (!ft4j.validate(stamp)) {
+            return ft4jRead();
+        }
+        return a + b;
+    }
+
+    private long stampedOptimisticRead() {
+        long stamp = stamped.tryOptimisticRead();
+        long a = x;
+        long b = y;
+        if (!stamped.validate(stamp)) {
+            return stampedRead();
+        }
+        return a + b;
+    }
+
+    @Benchmark
+    public long ft4j_optimistic95(Mine m) {
+        return ++m.n % 20 == 0 ? ft4jWrite() : ft4jOptimisticRead();
+    }
+
+    @Benchmark
+    public long anchorStamped_optimistic95(Mine m) {
+        return ++m.n % 20 == 0 ? stampedWrite() : stampedOptimisticRead();
+    }
 
     // ------------------------------------------------------------------ uncontended lock and unlock
 

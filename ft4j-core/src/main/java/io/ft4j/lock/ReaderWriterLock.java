@@ -1,10 +1,11 @@
 package io.ft4j.lock;
 
+import io.ft4j.atomic.PaddedAtomicLong;
 import io.ft4j.internal.util.Checks;
+import io.ft4j.internal.wait.Backoff;
 import io.ft4j.internal.wait.Waiters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -12,96 +13,204 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * A writer-preferring {@link ReadWriteLock} whose readers do not share a cache line: each reading thread announces
- * itself in a slot of its own, so concurrent readers never write the same memory. The design follows ft_utils'
- * RWLock, without its re-entrant-read deadlock.
+ * A writer-preferring, re-entrant {@link ReadWriteLock} that adapts to its workload, and that also offers
+ * {@link java.util.concurrent.locks.StampedLock StampedLock}'s optimistic reads.
  *
- * <p><b>Writer preference.</b> A reader that is not already reading waits while any writer holds or waits, so a
- * stream of readers cannot starve a writer (the reverse can happen: a continuous stream of writers holds readers
- * off). Writers take the lock in no particular order.
+ * <p><b>Adaptive reader bias.</b> While reads and writes mix, readers count themselves in one shared word, as
+ * {@link java.util.concurrent.locks.ReentrantReadWriteLock} does, and a write costs one compare-and-set. Once the lock
+ * sees readers overlapping, it turns on reader bias: each reading thread then announces itself in a slot of a small
+ * table of its own cache lines, so readers on different cores never write the same memory and reads scale with
+ * cores. The next writer revokes the bias (it turns it off and waits for the biased readers to leave) and keeps it off
+ * for nine times what revoking cost, and at least 20 microseconds, so that a lock written often stays in the compact
+ * mode. The
+ * table has a fixed size (four slots per processor, at most 256), allocated the first time bias is turned on, so it
+ * does not grow with the number of threads that ever read; a reader whose slot is taken by another thread counts
+ * itself in the shared word instead. The design is BRAVO (Dice and Kogan, "BRAVO: Biased Locking for Reader-Writer
+ * Locks", USENIX ATC 2019), with a table per lock rather than one for the whole process, and turned on only once
+ * readers are seen together, as in folly's {@code SharedMutex}.
  *
- * <p><b>Memory consistency effects.</b> Everything written under the write lock happens-before whatever a later
- * reader or writer does under the lock.
+ * <p><b>Optimistic reads.</b> {@link #tryOptimisticRead()} returns a stamp without taking any lock, and
+ * {@link #validate(long)} tells afterwards whether a writer took the lock in between. The usual rule applies: the
+ * fields read between the two calls may be inconsistent (half of one write and half of another), so copy them into
+ * locals, use the copies only after {@code validate} returned true, and never let an unvalidated value steer a loop,
+ * an array index or a call that can fail. Fall back to the read lock when validation fails:
+ * {@snippet :
+ * long stamp = lock.tryOptimisticRead();
+ * double x = this.x, y = this.y;            // may be inconsistent until validated
+ * if (!lock.validate(stamp)) {
+ *     try (var r = lock.read()) {          // a writer came by: read again under the lock
+ *         x = this.x;
+ *         y = this.y;
+ *     }
+ * }
+ * return Math.hypot(x, y);
+ * }
+ *
+ * <p><b>Writer preference.</b> A writer takes the lock as soon as no other writer holds it, even while readers
+ * hold it; it then waits for them to leave, and a reader that is not already reading waits for that writer to finish.
+ * So a stream of readers cannot starve a writer (the reverse can happen: a continuous stream of writers holds
+ * readers off). Writers take the lock in no particular order: one that finds it free takes it, even ahead of writers
+ * that wait, which is what keeps the lock fast under contention, as in the JDK's non-fair locks.
  *
  * <p><b>Holding rules.</b> Both locks are re-entrant, and a re-entrant read never waits, even behind a waiting
  * writer (which would deadlock: the writer waits for this reader). The writer may take the read lock (downgrade:
  * write, read, release write, and the thread is left reading with no writer in between). A reader asking for the
  * write lock (upgrade) is refused at once with {@link IllegalStateException}: two upgrading readers would wait for
- * each other forever.
- * Releasing a hold the calling thread does not have throws {@link IllegalMonitorStateException}.
+ * each other forever. Releasing a hold the calling thread does not have throws {@link IllegalMonitorStateException}.
+ * A thread may hold the read lock up to about two billion times and the write lock up to {@link Integer#MAX_VALUE}
+ * times; one more throws {@link Error}, as {@code ReentrantReadWriteLock} does past its limit.
  *
- * <p><b>Costs.</b> An uncontended read costs a thread-local lookup and one fenced store on each side; reads on many
- * cores scale because nothing is shared but read-only words. A write scans every slot, so it costs more the more
- * threads have ever read this lock; the lock suits read-mostly data. Waiting threads spin briefly, yield, then park.
- * Conditions are not supported.
+ * <p><b>Waiting.</b> A reader or writer that finds a writer inside parks until that writer's release wakes it (one
+ * waiting writer, and the blocked readers). A writer waiting for readers to leave spins briefly, yields, then parks
+ * until the last of them wakes it; it uses no processor time meanwhile, and there is no timed re-check.
+ * Lock-order checking applies to both locks; JFR records long waits as {@link LockWaitEvent}s. Conditions are not
+ * supported.
+ *
+ * <p><b>Memory consistency effects.</b> Everything a thread did before releasing the write lock happens-before
+ * whatever a thread does after it next takes the read or the write lock. A successful {@link #validate(long)} of a
+ * stamp means no write lock was held, nor released, between the stamp and the validation: the values read in between
+ * are those of the last write released before the stamp.
+ *
+ * <p><b>Costs.</b> An uncontended read or write costs one compare-and-set to take and one atomic update to release.
+ * Biased reads cost the same, on a cache line of the reading thread's own, so they scale; a write that revokes bias
+ * scans the table (a few hundred nanoseconds on two cores). An optimistic read costs two loads and a fence, and
+ * writes nothing.
  */
 /*
- * Algorithm. Each thread that reads gets a padded slot holding its read-hold count; the lock keeps an array of slots,
- * one per thread that ever read (slots of ended threads are reused). A reader stores 1 in its slot, then reads the
- * writer word; if no writer holds or waits, it holds the read lock. A writer adds itself to the writer word (a count
- * of waiting writers and an owned bit), takes the owned bit, then waits until every slot reads 0. Both sides store,
- * then load, with sequentially consistent accesses (Dekker's pattern): either the reader sees the writer and backs
- * out, or the writer sees the reader and waits for it. A reader that backs out, or releases its last hold, wakes the
- * writer if one is parked.
+ * Algorithm.
  *
- * Linearization points. A read acquisition takes effect at the store of its slot, confirmed by the load of the writer
- * word that follows; a write acquisition at the load that finds the last slot empty; releases at the store to the
- * slot or to the writer word. All are volatile accesses, so everything written under the write lock happens-before
- * whatever a later reader or writer does under the lock.
+ * Words. `state` holds OWNED (bit 0: a writer has won the lock; it may still wait for readers to leave), the number
+ * of parked writers times WRITER (bits 1-31), and the number of read holds counted centrally times READER (bits
+ * 32-62). `bias` is BIASED (readers may use the slot table), REVOKING (turned off, slots maybe still taken) or
+ * COMPACT (turned off, and a writer has seen every slot empty since). Each slot is a PaddedAtomicLong holding 0
+ * (free) or (thread id << HOLD_BITS | read holds) of the one thread that owns it; only its owner changes a non-zero
+ * slot, and other threads only compare-and-set a zero one. `version` is even while no writer is inside, odd while one
+ * is; only the owner writes it.
+ *
+ * Reader, biased (fast path). With bias BIASED, a reader claims its slot (hashed by thread id, then the neighbour) by
+ * a CAS from 0, then loads `bias` again: if it is still BIASED, the reader is in. A revoking writer stores REVOKING,
+ * then loads every slot. Both sides store then load with sequentially consistent accesses (Dekker), so either the
+ * reader sees the bias gone and backs out, or the writer sees the slot and waits for it to clear. A biased hold is
+ * released by a volatile store of 0 to the slot followed by a load of the draining writer's wait point, so a writer
+ * that parked after seeing the slot taken is always woken (no timed re-check).
+ *
+ * Reader, central. A first read hold CASes READER into `state` while OWNED is clear; a re-entrant hold (or the
+ * writer's own read) adds it regardless. Parked writers (WRITER bits) do not stop readers: the writer that wins OWNED
+ * does, and it may win it while readers hold the lock. The thread's central holds are counted in a ThreadLocal
+ * (cached in `lastReader`), which the upgrade check, the re-entrancy check and getReadHoldCount() consult. Release is
+ * getAndAdd(-READER); the one that leaves the count at 0 while OWNED is set wakes the draining writer. A reader that
+ * finds OWNED parks on `blockedReaders` until the writer's release wakes them all.
+ *
+ * Writer. CAS OWNED into `state` when it is clear: on the fast path only with no central reader and bias COMPACT;
+ * otherwise also with readers in (it drains them). A writer that finds OWNED taken registers (WRITER), parks on
+ * `blockedWriters`, and is woken by a release through signalUnlessPending (one woken writer at a time, as AQS does),
+ * then barges like any other. Having won OWNED: if bias is BIASED, store REVOKING at once, so no new reader takes the
+ * biased path while this writer waits; wait for the central count to reach 0; if a central reader that checked for
+ * writers just before OWNED was set turned bias on meanwhile (it does so while holding its read lock, so the writer
+ * sees the store once it has drained it), revoke again; unless COMPACT, wait for every slot to be 0, then store
+ * COMPACT and the inhibit time. A drain that times out or is interrupted abandons OWNED and leaves REVOKING, which the
+ * next writer finishes: COMPACT always means no slot is held, which is what lets the fast path skip the table. The
+ * writer then makes `version` odd, and even again when it releases, before the getAndAdd(-OWNED).
+ *
+ * Turning bias on. A central reader whose first hold found other central readers already in (or lost a CAS to one)
+ * turns bias from COMPACT to BIASED, unless a writer holds or waits or a revocation inhibited it until a later time:
+ * INHIBIT_FACTOR times what that revocation cost, at least MIN_INHIBIT_NANOS (BRAVO's policy).
+ *
+ * Optimistic reads are a sequence lock over `version`: the stamp is an even version, validate() orders the caller's
+ * loads before a reload of `version` (acquire fence), the writer's odd store is ordered before its data stores
+ * (store-store fence), and its even store after them (release).
+ *
+ * Linearization points. A biased read at the reload of `bias` that found it BIASED; a central read at its CAS; a write
+ * at the CAS of OWNED when no reader is in, otherwise at the load that finds the last reader gone (central or slot);
+ * releases at the store or RMW that clears the hold.
  */
 public final class ReaderWriterLock implements ReadWriteLock {
     private static final long OWNED = 1L;
     private static final long WRITER = 2L;
-    private static final int SPINS = 1_000;
-    private static final int YIELDS = 4;
+    private static final long WRITE_BITS = (1L << 32) - 1;
+    private static final long WAITING_WRITERS = WRITE_BITS & ~OWNED;
+    private static final long READER = 1L << 32;
+    private static final long MAX_CENTRAL_READS = (1L << 31) - 1;
+
+    private static final int HOLD_BITS = 20;
+    private static final long HOLD_MASK = (1L << HOLD_BITS) - 1;
+    /** Thread ids at or above this do not fit a slot next to a hold count; their threads read centrally. */
+    private static final long SLOT_TID_LIMIT = 1L << (63 - HOLD_BITS);
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final int MAX_SLOTS = 256;
+
+    /** A revocation keeps bias off for this many times what it cost (BRAVO's N). */
+    private static final long INHIBIT_FACTOR = 9;
+    /** ... and for at least this long, so that a lock written every few microseconds stays compact. */
+    private static final long MIN_INHIBIT_NANOS = 20_000L;
+    /** What one revocation may count as its cost: waiting for a long read section is not the bias's doing. */
+    private static final long MAX_REVOCATION_NANOS = 1_000_000L;
+
     /**
-     * How long a draining writer parks before it looks at the slots again. Readers release with a plain release
-     * store (no fence), so a writer that registered just as the last reader left may not be signalled; it finds
-     * the lock drained at its next look, this long later at most.
+     * A blocked reader or writer parks at once (after the one more look its wait makes): a thread that polls the
+     * lock word slows the owner, which writes it, and when threads outnumber cores it takes the owner's processor.
      */
-    private static final long DRAIN_RECHECK_NANOS = 100_000L;
-    private static final int BY_ID = 64;
+    private static final int SPINS = 0;
+    private static final int YIELDS = 0;
+    /** A writer that waits for readers to leave, which are inside already and soon done, looks longer first. */
+    private static final int DRAIN_SPINS = 1_000;
+    private static final int DRAIN_YIELDS = 4;
+
+    private static final int COMPACT = 0;
+    private static final int BIASED = 1;
+    private static final int REVOKING = 2;
+
+    /** Bias policies; only tests choose one other than ADAPTIVE. */
+    static final int ADAPTIVE = 0;
+    static final int ALWAYS = 1;
+    static final int NEVER = 2;
 
     private static final VarHandle STATE;
-    private static final VarHandle HOLDS;
     private static final VarHandle OWNER;
+    private static final VarHandle VERSION;
+    private static final VarHandle SLOTS;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(ReaderWriterLock.class, "state", long.class);
             OWNER = l.findVarHandle(ReaderWriterLock.class, "owner", Thread.class);
-            HOLDS = l.findVarHandle(ReaderHolds.class, "holds", int.class);
+            VERSION = l.findVarHandle(ReaderWriterLock.class, "version", long.class);
+            SLOTS = l.findVarHandle(ReaderWriterLock.class, "slots", PaddedAtomicLong[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /**
-     * Writers waiting for their turn times {@link #WRITER}, plus {@link #OWNED} from the moment one writer has won
-     * the lock (it may still be draining readers) until it releases. Readers enter only while it is 0.
-     */
     private volatile long state;
     private volatile Thread owner;
     /** Written by the owner only. */
     private int writeHolds;
+    /** Even: no writer inside. Starts at 2 so that no valid stamp is 0. */
+    private volatile long version = 2L;
 
-    private final ThreadLocal<Reader> reader = new ThreadLocal<>();
     /**
-     * Slots by thread id modulo its length, so the common lookup is an array load and an identity check instead of
-     * a ThreadLocal probe. Written only when a thread registers; a stale or colliding entry just misses.
+     * {@link #BIASED} while readers may take the biased path; {@link #REVOKING} from when a writer turns it off until
+     * a writer has seen every slot empty; {@link #COMPACT} after that. Writers skip the slots only when compact.
      */
-    private final Reader[] byId = new Reader[BY_ID];
-    private volatile Reader[] slots = new Reader[0];
-    private final Object slotsLock = new Object();
+    private volatile int bias;
+    /** The {@link System#nanoTime()} before which readers do not turn bias on again. */
+    private volatile long inhibitUntil;
+    /** The reader slots; null until bias is first turned on. */
+    private volatile PaddedAtomicLong[] slots;
+    private final int policy;
+
+    /** Central read holds of each thread; {@link #lastReader} caches the last thread's. */
+    private final ThreadLocal<Holds> central = new ThreadLocal<>();
+    private Holds lastReader;
 
     private final Waiters blockedReaders = new Waiters();
     private final Waiters blockedWriters = new Waiters();
     private final Waiters draining = new Waiters();
 
-    private final BooleanSupplier noWriter = () -> state == 0L;
     private final BooleanSupplier notOwned = () -> (state & OWNED) == 0L;
-    private final BooleanSupplier readersGone = this::drained;
+    private final BooleanSupplier noCentralReaders = () -> (state & ~WRITE_BITS) == 0L;
+    private final BooleanSupplier slotsClear = this::slotsClear;
 
     private final LockOrder.Node order;
     private final ReadView readView = new ReadView();
@@ -111,7 +220,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     /** Creates an unnamed lock, which the lock-order checker names by its identity. */
     public ReaderWriterLock() {
-        this(null, LockOrder.NO_LEVEL);
+        this(null, LockOrder.NO_LEVEL, ADAPTIVE);
     }
 
     /**
@@ -121,7 +230,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
      * @throws NullPointerException if {@code name} is null
      */
     public ReaderWriterLock(String name) {
-        this(Checks.requireNonNull(name, "name"), LockOrder.NO_LEVEL);
+        this(Checks.requireNonNull(name, "name"), LockOrder.NO_LEVEL, ADAPTIVE);
     }
 
     /**
@@ -132,78 +241,63 @@ public final class ReaderWriterLock implements ReadWriteLock {
      *     locks of lower levels; {@link LockOrder#NO_LEVEL} for none
      */
     public ReaderWriterLock(String name, int level) {
+        this(name, level, ADAPTIVE);
+    }
+
+    /** For tests: a lock whose bias is always on whenever no writer revoked it ({@link #ALWAYS}), or never. */
+    ReaderWriterLock(String name, int level, int policy) {
         order = LockOrder.node(name, this, level);
+        this.policy = policy;
+        inhibitUntil = System.nanoTime();
+        if (policy == ALWAYS) {
+            slots = newSlots();
+            bias = BIASED;
+        }
+    }
+
+    /** One thread's central read holds. Keeps the thread's id, not the thread, so a cached record retains nothing. */
+    private static final class Holds {
+        final long tid;
+        int count;
+
+        Holds(long tid) {
+            this.tid = tid;
+        }
     }
 
     // ------------------------------------------------------------------ slots
 
-    /** Keeps the hold count of one thread apart from its neighbours' (class-hierarchy padding). */
-    abstract static class ReaderPad {
-        long p00, p01, p02, p03, p04, p05, p06, p07;
-    }
-
-    abstract static class ReaderHolds extends ReaderPad {
-        /** This thread's read holds. Written by its thread only; read by writers draining the lock. */
-        volatile int holds;
-    }
-
-    static final class Reader extends ReaderHolds {
-        long p10, p11, p12, p13, p14, p15, p16, p17;
-        /** The thread the slot belongs to; a slot whose thread ended with no holds is handed to a new one. */
-        Thread thread;
-
-        Reader(Thread thread) {
-            this.thread = thread;
+    private static PaddedAtomicLong[] newSlots() {
+        int n = Math.min(MAX_SLOTS, Integer.highestOneBit(4 * Runtime.getRuntime().availableProcessors() - 1) << 1);
+        PaddedAtomicLong[] t = new PaddedAtomicLong[Math.max(n, 4)];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = new PaddedAtomicLong();
         }
+        return t;
     }
 
-    /** The calling thread's slot, registering one on first use. */
-    private Reader slot() {
-        Thread me = Thread.currentThread();
-        Reader r = byId[(int) me.threadId() & (BY_ID - 1)];
-        if (r != null && r.thread == me) {
-            return r;
+    /** The first of a thread's two candidate slots; the second is its neighbour ({@code i ^ 1}). */
+    private static int slotIndex(long tid, int length) {
+        return (int) ((tid * GOLDEN) >>> 40) & (length - 1);
+    }
+
+    /** The slot the calling thread owns, or null. */
+    private static PaddedAtomicLong ownSlot(PaddedAtomicLong[] t, long tid) {
+        if (t == null || tid >= SLOT_TID_LIMIT) {
+            return null;
         }
-        r = reader.get();
-        return r != null ? r : register();
-    }
-
-    /** The calling thread's slot, or null if it never read this lock. */
-    private Reader existingSlot() {
-        Thread me = Thread.currentThread();
-        Reader r = byId[(int) me.threadId() & (BY_ID - 1)];
-        return r != null && r.thread == me ? r : reader.get();
-    }
-
-    private Reader register() {
-        Thread me = Thread.currentThread();
-        Reader r = null;
-        synchronized (slotsLock) {
-            for (Reader s : slots) {
-                if (!s.thread.isAlive() && s.holds == 0) {
-                    s.thread = me;
-                    r = s;
-                    break;
-                }
-            }
-            if (r == null) {
-                Reader[] grown = Arrays.copyOf(slots, slots.length + 1);
-                grown[grown.length - 1] = r = new Reader(me);
-                slots = grown; // volatile store before this thread's first slot store: see drained()
-            }
+        int i = slotIndex(tid, t.length);
+        PaddedAtomicLong s = t[i];
+        if (s.getPlain() >>> HOLD_BITS == tid) {
+            return s;
         }
-        reader.set(r);
-        byId[(int) me.threadId() & (BY_ID - 1)] = r;
-        return r;
+        s = t[i ^ 1];
+        return s.getPlain() >>> HOLD_BITS == tid ? s : null;
     }
 
-    /**
-     * Whether no thread holds a read lock. A reader that registered after this read the array announced itself after
-     * the writer's announcement, so its load of the writer word sees the writer and it backs out.
-     */
-    private boolean drained() {
-        for (Reader s : slots) {
-            if (s.holds != 0) {
+    private boolean slotsClear() {
+        for (PaddedAtomicLong s : slots) {
+            if (s.get() != 0L) {
                 return false;
             }
         }
@@ -212,31 +306,12 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     // ------------------------------------------------------------------ read side
 
-    /** Announces a first read hold; keeps it only if no writer holds or waits (or this thread is the writer). */
-    private boolean tryEnter(Reader r) {
-        HOLDS.setVolatile(r, 1);
-        if (state == 0L || owner == Thread.currentThread()) {
-            return true;
-        }
-        HOLDS.setVolatile(r, 0);
-        if (draining.hasWaiters()) {
-            draining.signal();
-        }
-        return false;
-    }
-
     private boolean acquireRead(boolean blocking, boolean timed, long deadline) throws InterruptedException {
         if (LockOrder.checking && blocking) {
             LockOrder.acquiring(order, true);
         }
-        Reader r = slot();
-        int h = r.holds;
-        if (h > 0) {
-            HOLDS.setRelease(r, h + 1); // re-entrant: already counted, so no writer can be past its drain
-        } else if (!tryEnter(r)) {
-            if (!blocking || !readSlow(r, timed, deadline)) {
-                return false;
-            }
+        if (!readFast() && !readCentral(blocking, timed, deadline)) {
+            return false;
         }
         if (LockOrder.checking) {
             LockOrder.acquired(order, true);
@@ -244,30 +319,143 @@ public final class ReaderWriterLock implements ReadWriteLock {
         return true;
     }
 
-    private boolean readSlow(Reader r, boolean timed, long deadline) throws InterruptedException {
-        LockWaitEvent event = LockWaitEvent.begin(order.name, "read", owner, LockWaitEvent.UNKNOWN);
-        try {
-            do {
-                if (!blockedReaders.await(noWriter, SPINS, YIELDS, timed, deadline)) {
+    /** The biased path: a re-entrant hold on this thread's slot, or a new one while bias is on. */
+    private boolean readFast() {
+        PaddedAtomicLong[] t = slots;
+        long tid;
+        if (t == null || (tid = Thread.currentThread().threadId()) >= SLOT_TID_LIMIT) {
+            return false;
+        }
+        int i = slotIndex(tid, t.length);
+        for (int probe = 0; probe < 2; probe++, i ^= 1) {
+            PaddedAtomicLong s = t[i];
+            long v = s.getPlain();
+            if (v >>> HOLD_BITS == tid) {
+                if ((v & HOLD_MASK) == HOLD_MASK) {
+                    return false; // this slot's count is full: further holds are counted centrally
+                }
+                s.setOpaque(v + 1); // re-entrant: the slot already keeps writers out
+                return true;
+            }
+            if (v == 0L && bias == BIASED) {
+                if (s.compareAndSet(0L, tid << HOLD_BITS | 1L)) {
+                    if (bias == BIASED) {
+                        return true;
+                    }
+                    releaseSlot(s); // a writer revoked the bias meanwhile: back out, and wake it if it waits
                     return false;
                 }
-            } while (!tryEnter(r));
-            return true;
+            }
+        }
+        return false;
+    }
+
+    private void releaseSlot(PaddedAtomicLong s) {
+        s.set(0L); // volatile: ordered before the load below (Dekker with the draining writer)
+        if (draining.hasWaiters()) {
+            draining.signal();
+        }
+    }
+
+    private Holds holds(long tid) {
+        Holds h = lastReader;
+        if (h != null && h.tid == tid) {
+            return h;
+        }
+        h = central.get();
+        if (h == null) {
+            h = new Holds(tid);
+            central.set(h);
+        }
+        lastReader = h;
+        return h;
+    }
+
+    /** The calling thread's central holds record, or null if it never read centrally. */
+    private Holds existingHolds(long tid) {
+        Holds h = lastReader;
+        return h != null && h.tid == tid ? h : central.get();
+    }
+
+    private boolean readCentral(boolean blocking, boolean timed, long deadline) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        Holds h = holds(me.threadId());
+        boolean crowded = false;
+        for (int failures = 0;;) {
+            long s = state;
+            if (s >>> 32 >= MAX_CENTRAL_READS) {
+                throw new Error("Maximum lock count exceeded: " + this);
+            }
+            if ((s & OWNED) == 0L) {
+                if (STATE.compareAndSet(this, s, s + READER)) {
+                    h.count++;
+                    if ((crowded || s != 0L || policy == ALWAYS) && bias == COMPACT) {
+                        maybeBias();
+                    }
+                    return true;
+                }
+                crowded = true;
+                failures = Backoff.pause(failures);
+            } else if (h.count > 0 || owner == me || ownSlot(slots, me.threadId()) != null) {
+                // re-entrant, or the writer's own read: it must not wait behind writers waiting for this thread
+                if (STATE.compareAndSet(this, s, s + READER)) {
+                    h.count++;
+                    return true;
+                }
+            } else if (!blocking || !readSlow(timed, deadline)) {
+                return false;
+            } else if (readFast()) { // the writer left; bias may be on again
+                return true;
+            }
+        }
+    }
+
+    /** Waits until no writer holds or waits; false on timeout. */
+    private boolean readSlow(boolean timed, long deadline) throws InterruptedException {
+        LockWaitEvent event = LockWaitEvent.begin(order.name, "read", owner, LockWaitEvent.UNKNOWN);
+        try {
+            return blockedReaders.await(notOwned, SPINS, YIELDS, timed, deadline);
         } finally {
             LockWaitEvent.end(event);
         }
     }
 
-    private void unlockRead() {
-        Reader r = existingSlot();
-        int h = r == null ? 0 : r.holds;
-        if (h <= 0) {
-            throw new IllegalMonitorStateException(
-                    "this thread holds no read lock of " + this + ": unlock only what this thread locked");
+    /**
+     * Turns bias on, unless a recent revocation inhibits it or a writer holds or waits. Called holding a central read
+     * lock taken with no writer bit set.
+     */
+    private void maybeBias() {
+        if (policy == NEVER || (state & WRITE_BITS) != 0L
+                || (policy == ADAPTIVE && System.nanoTime() - inhibitUntil < 0L)) {
+            return;
         }
-        HOLDS.setRelease(r, h - 1); // no fence: a writer that misses the signal below looks again (DRAIN_RECHECK)
-        if (h == 1 && draining.hasWaiters()) {
-            draining.signal();
+        if (slots == null) {
+            SLOTS.compareAndSet(this, (PaddedAtomicLong[]) null, newSlots());
+        }
+        bias = BIASED;
+    }
+
+    private void unlockRead() {
+        long tid = Thread.currentThread().threadId();
+        PaddedAtomicLong s = ownSlot(slots, tid);
+        if (s != null) {
+            long v = s.getPlain();
+            if ((v & HOLD_MASK) > 1L) {
+                s.setOpaque(v - 1);
+            } else {
+                releaseSlot(s);
+            }
+        } else {
+            Holds h = existingHolds(tid);
+            if (h == null || h.count <= 0) {
+                throw new IllegalMonitorStateException(
+                        "this thread holds no read lock of " + this + ": unlock only what this thread locked");
+            }
+            h.count--;
+            long st = (long) STATE.getAndAdd(this, -READER) - READER;
+            if ((st & ~WRITE_BITS) == 0L && (st & OWNED) != 0L && draining.hasWaiters()) {
+                draining.signal();
+            }
         }
         if (LockOrder.checking) {
             LockOrder.released(order);
@@ -277,96 +465,185 @@ public final class ReaderWriterLock implements ReadWriteLock {
     // ------------------------------------------------------------------ write side
 
     private boolean acquireWrite(boolean blocking, boolean timed, long deadline) throws InterruptedException {
-        Thread me = Thread.currentThread();
-        if (owner == me) {
-            writeHolds++;
-            if (LockOrder.checking) {
-                LockOrder.acquired(order, false);
+        long s;
+        if (!LockOrder.checking && ((s = state) & ~WAITING_WRITERS) == 0L
+                && STATE.compareAndSet(this, s, s | OWNED)) {
+            if (bias == COMPACT) {
+                enterWrite(Thread.currentThread()); // the fast path, kept small so that it inlines into its caller
+                return true;
             }
-            return true;
+            return acquireWriteSlow(true, blocking, timed, deadline);
         }
-        if (LockOrder.checking && blocking) {
-            LockOrder.acquiring(order, false);
+        return acquireWriteSlow(false, blocking, timed, deadline);
+    }
+
+    /** The rest: re-entry, lock-order checks, bias revocation and waiting; {@code owned} if the fast path won. */
+    private boolean acquireWriteSlow(boolean owned, boolean blocking, boolean timed, long deadline)
+            throws InterruptedException {
+        Thread me = Thread.currentThread();
+        if (!owned) {
+            if (owner == me) {
+                if (writeHolds == Integer.MAX_VALUE) {
+                    throw new Error("Maximum lock count exceeded: " + this);
+                }
+                writeHolds++;
+                if (LockOrder.checking) {
+                    LockOrder.acquired(order, false);
+                }
+                return true;
+            }
+            if (LockOrder.checking && blocking) {
+                LockOrder.acquiring(order, false);
+            }
+            long s = state;
+            owned = (s & ~WAITING_WRITERS) == 0L && STATE.compareAndSet(this, s, s | OWNED);
         }
-        boolean owned = STATE.compareAndSet(this, 0L, OWNED);
-        if (!(owned && drained()) && !writeSlow(owned, blocking, timed, deadline)) {
+        if (!(owned && bias == COMPACT) && !writeSlow(me, owned, blocking, timed, deadline)) {
             return false;
         }
-        OWNER.setRelease(this, me); // no fence: the CAS or drain above ordered the acquisition; only me acts on it
-        writeHolds = 1;
+        enterWrite(me);
         if (LockOrder.checking) {
             LockOrder.acquired(order, false);
         }
         return true;
     }
 
-    /**
-     * Wins the owned bit, unless the fast path already did ({@code owned}), then waits for readers to drain. A
-     * writer that gives up withdraws everything it added to the writer word.
-     */
-    private boolean writeSlow(boolean owned, boolean blocking, boolean timed, long deadline)
-            throws InterruptedException {
-        Reader mine = existingSlot();
-        if (mine != null && mine.holds > 0) { // only here: a reader's own slot is what keeps the fast path from draining
-            if (owned) {
-                abandon(OWNED);
-            }
+    /** Completes a write acquisition: the owned bit is set and no reader is left. */
+    private void enterWrite(Thread me) {
+        VERSION.setOpaque(this, version + 1); // odd: optimistic readers' stamps fail from here on
+        VarHandle.storeStoreFence(); // ... and they see it before any store made under the lock
+        OWNER.setRelease(this, me);
+        writeHolds = 1;
+    }
+
+    /** Whether the calling thread holds a read lock, biased or central. */
+    private boolean holdsRead(long tid) {
+        if (ownSlot(slots, tid) != null) {
+            return true;
+        }
+        Holds h = existingHolds(tid);
+        return h != null && h.count > 0;
+    }
+
+    /** Throws if the calling thread holds a read lock: called before a writer would wait, or fail, because of it. */
+    private void refuseUpgrade(Thread me) {
+        if (holdsRead(me.threadId())) {
             throw new IllegalStateException("this thread holds a read lock of " + this
                     + "; upgrading would deadlock against another upgrading reader: release the read lock, then"
                     + " take the write lock");
         }
-        if (!owned) {
-            if (!blocking) {
-                return false;
-            }
-            // begun before announcing the writer: once announced, nothing may throw outside the try
-            LockWaitEvent event = LockWaitEvent.begin(order.name, "write", owner, LockWaitEvent.UNKNOWN);
-            STATE.getAndAdd(this, WRITER);
-            try {
-                for (;;) {
-                    long s = state;
-                    if ((s & OWNED) == 0L) {
-                        if (STATE.compareAndSet(this, s, s - WRITER + OWNED)) {
-                            break;
-                        }
-                    } else if (!blockedWriters.await(notOwned, SPINS, YIELDS, timed, deadline)) {
-                        abandon(WRITER);
-                        return false;
-                    }
-                }
-            } catch (InterruptedException e) {
-                abandon(WRITER);
-                throw e;
-            } finally {
-                LockWaitEvent.end(event);
-            }
-        }
-        try {
-            if (drained() || (blocking && drain(timed, deadline))) {
-                return true;
-            }
-        } catch (InterruptedException e) {
-            abandon(OWNED);
-            throw e;
-        }
-        abandon(OWNED);
-        return false;
     }
 
-    /** Waits for the readers to leave; the wait is recorded with no owner, as readers are many. */
-    private boolean drain(boolean timed, long deadline) throws InterruptedException {
+    /**
+     * Wins the owned bit, unless the fast path already did ({@code owned}), then waits for readers to leave and
+     * revokes bias. A writer that gives up withdraws everything it added to the writer word.
+     */
+    private boolean writeSlow(Thread me, boolean owned, boolean blocking, boolean timed, long deadline)
+            throws InterruptedException {
+        if (!owned) {
+            if (!blocking) {
+                refuseUpgrade(me);
+                return false;
+            }
+            if (!acquireOwned(me, timed, deadline)) {
+                return false;
+            }
+        }
+        boolean drained = false;
+        try {
+            drained = drain(me, blocking, timed, deadline);
+            return drained;
+        } finally {
+            if (!drained) {
+                abandon(OWNED);
+            }
+        }
+    }
+
+    /**
+     * Takes the owned bit: spins briefly, then registers as a waiting writer and parks until woken. Writers take the
+     * lock in no particular order: one that finds it free takes it, even ahead of writers that wait.
+     */
+    private boolean acquireOwned(Thread me, boolean timed, long deadline) throws InterruptedException {
+        LockWaitEvent event = null;
+        boolean registered = false;
+        boolean acquired = false;
+        try {
+            for (int spins = 0;;) {
+                long s = state;
+                if ((s & OWNED) == 0L) {
+                    if (STATE.compareAndSet(this, s, (registered ? s - WRITER : s) | OWNED)) {
+                        acquired = true;
+                        return true;
+                    }
+                } else if (spins < SPINS) {
+                    spins++;
+                    Thread.onSpinWait();
+                } else if (!registered) {
+                    refuseUpgrade(me);
+                    event = LockWaitEvent.begin(order.name, "write", owner, LockWaitEvent.UNKNOWN);
+                    STATE.getAndAdd(this, WRITER);
+                    registered = true;
+                } else if (!blockedWriters.await(notOwned, 0, 0, timed, deadline)) {
+                    return false;
+                }
+            }
+        } finally {
+            if (registered && !acquired) {
+                abandon(WRITER);
+            }
+            LockWaitEvent.end(event);
+        }
+    }
+
+    /**
+     * Revokes bias, waits for the central readers to leave, revokes bias again if one of them turned it back on, then
+     * waits for the biased readers to leave. Called by the thread that set OWNED. Revoking first keeps new readers
+     * off the biased path while this writer waits (writer preference).
+     */
+    private boolean drain(Thread me, boolean blocking, boolean timed, long deadline) throws InterruptedException {
+        long start = 0L;
+        if (bias == BIASED) {
+            start = System.nanoTime();
+            bias = REVOKING;
+        }
+        if ((state & ~WRITE_BITS) != 0L) {
+            refuseUpgrade(me);
+            if (!(blocking && awaitReaders(noCentralReaders, timed, deadline))) {
+                return false;
+            }
+        }
+        if (bias == BIASED) {
+            if (start == 0L) {
+                start = System.nanoTime();
+            }
+            bias = REVOKING;
+        }
+        if (bias == COMPACT) {
+            return true;
+        }
+        // REVOKING: this writer's revocation, or one a writer that gave up left unfinished
+        boolean clear = slotsClear();
+        if (!clear) {
+            refuseUpgrade(me);
+            clear = blocking && awaitReaders(slotsClear, timed, deadline);
+        }
+        if (clear) {
+            bias = COMPACT; // no reader can turn bias on while OWNED is set
+        }
+        if (start != 0L) {
+            long cost = Math.min(System.nanoTime() - start, MAX_REVOCATION_NANOS);
+            inhibitUntil = System.nanoTime() + Math.max(MIN_INHIBIT_NANOS, cost * INHIBIT_FACTOR);
+        }
+        return clear;
+    }
+
+    /** Waits for readers to leave; the wait is recorded with no owner, as readers are many. */
+    private boolean awaitReaders(BooleanSupplier gone, boolean timed, long deadline) throws InterruptedException {
         LockWaitEvent event = LockWaitEvent.begin(order.name, "write (draining readers)", null,
                 LockWaitEvent.UNKNOWN);
         try {
-            while (!drained()) {
-                long now = System.nanoTime();
-                if (timed && now - deadline >= 0L) {
-                    return false;
-                }
-                long until = now + DRAIN_RECHECK_NANOS;
-                draining.await(readersGone, SPINS, YIELDS, true, timed && until - deadline > 0L ? deadline : until);
-            }
-            return true;
+            return draining.await(gone, DRAIN_SPINS, DRAIN_YIELDS, timed, deadline);
         } finally {
             LockWaitEvent.end(event);
         }
@@ -384,24 +661,60 @@ public final class ReaderWriterLock implements ReadWriteLock {
                     "this thread does not hold the write lock of " + this + ": unlock only what this thread locked");
         }
         if (--writeHolds == 0) {
-            OWNER.setRelease(this, (Thread) null); // the RMW below is the release that readers and writers see
+            OWNER.setRelease(this, (Thread) null);
+            VERSION.setRelease(this, version + 1); // even again, after every store made under the lock
             long s = (long) STATE.getAndAdd(this, -OWNED) - OWNED;
-            wakeAfterWriter(s);
+            if (s != 0L || blockedReaders.hasWaiters()) {
+                wakeAfterWriter(s);
+            }
         }
         if (LockOrder.checking) {
             LockOrder.released(order);
         }
     }
 
-    /** Writer preference: with writers still waiting, one of them goes next; otherwise every blocked reader does. */
+    /**
+     * Once the owned bit is clear, wakes one waiting writer and every blocked reader: readers wait only for a writer
+     * that holds the lock (or drains it), so they may all go; a writer that wins the lock next stops them again.
+     */
     private void wakeAfterWriter(long s) {
-        if (s != 0L) {
-            if ((s & OWNED) == 0L && blockedWriters.hasWaiters()) {
-                blockedWriters.signal();
-            }
-        } else if (blockedReaders.hasWaiters()) {
+        if ((s & OWNED) != 0L) {
+            return;
+        }
+        if ((s & WAITING_WRITERS) != 0L && blockedWriters.hasWaiters()) {
+            blockedWriters.signalUnlessPending();
+        }
+        if (blockedReaders.hasWaiters()) {
             blockedReaders.signalAll();
         }
+    }
+
+    // ------------------------------------------------------------------ optimistic reads
+
+    /**
+     * Returns a stamp for an optimistic read, or 0 if the write lock is held now. Takes no lock and writes nothing:
+     * read the guarded fields into locals, then call {@link #validate(long)}, and use the values only if it returns
+     * true (see the class comment for the rule). A stamp of 0 never validates. A thread that holds the write lock
+     * gets 0 too; it has no need of one.
+     *
+     * @return a stamp, or 0 if the write lock is held
+     */
+    public long tryOptimisticRead() {
+        long v = version;
+        return (v & 1L) == 0L ? v : 0L;
+    }
+
+    /**
+     * Returns whether no writer took the lock since {@code stamp} was issued by {@link #tryOptimisticRead()}: if so,
+     * every value the calling thread read since then was written before the stamp, by the last writer. Loads the
+     * caller made before this call are not reordered after it.
+     *
+     * @param stamp a stamp from {@link #tryOptimisticRead()} on this lock
+     * @return true if no write lock was held or released since the stamp; always false for 0
+     */
+    public boolean validate(long stamp) {
+        VarHandle.acquireFence(); // the caller's loads of the guarded fields happen before the load below
+        return stamp != 0L && version == stamp;
     }
 
     // ------------------------------------------------------------------ public API
@@ -464,11 +777,14 @@ public final class ReaderWriterLock implements ReadWriteLock {
      * @return the number of read holds
      */
     public int getReadLockCount() {
-        int n = 0;
-        for (Reader s : slots) {
-            n += s.holds;
+        long n = state >>> 32;
+        PaddedAtomicLong[] t = slots;
+        if (t != null) {
+            for (PaddedAtomicLong s : t) {
+                n += s.get() & HOLD_MASK;
+            }
         }
-        return n;
+        return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
     /**
@@ -480,7 +796,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
      */
     public int getQueuedWriterCount() {
         long s = state;
-        return (int) (s >>> 1) + ((s & OWNED) != 0L && owner == null ? 1 : 0);
+        return (int) ((s & WRITE_BITS) >>> 1) + ((s & OWNED) != 0L && owner == null ? 1 : 0);
     }
 
     /**
@@ -508,8 +824,20 @@ public final class ReaderWriterLock implements ReadWriteLock {
      * @return this thread's read holds
      */
     public int getReadHoldCount() {
-        Reader r = existingSlot();
-        return r == null ? 0 : r.holds;
+        long tid = Thread.currentThread().threadId();
+        long n = 0;
+        PaddedAtomicLong[] t = slots;
+        if (t != null && tid < SLOT_TID_LIMIT) {
+            int i = slotIndex(tid, t.length);
+            for (PaddedAtomicLong s : new PaddedAtomicLong[] {t[i], t[i ^ 1]}) {
+                long v = s.getPlain();
+                if (v >>> HOLD_BITS == tid) {
+                    n += v & HOLD_MASK;
+                }
+            }
+        }
+        Holds h = existingHolds(tid);
+        return (int) Math.min(n + (h == null ? 0 : h.count), Integer.MAX_VALUE);
     }
 
     /**
@@ -523,9 +851,15 @@ public final class ReaderWriterLock implements ReadWriteLock {
         return owner == Thread.currentThread() ? writeHolds : 0;
     }
 
-    /** @return how many reader slots exist: one per thread reading at once, slots of ended threads being reused */
+    /** @return how many reader slots the table has, 0 before bias was first turned on */
     int slotCount() {
-        return slots.length;
+        PaddedAtomicLong[] t = slots;
+        return t == null ? 0 : t.length;
+    }
+
+    /** @return whether readers may take the biased path now */
+    boolean isReadBiased() {
+        return bias == BIASED;
     }
 
     /**
@@ -537,7 +871,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
     public String toString() {
         Thread o = owner;
         return "ReaderWriterLock[" + order.name + ", readHolds=" + getReadLockCount() + ", queuedWriters="
-                + getQueuedWriterCount()
+                + getQueuedWriterCount() + (bias == BIASED ? ", readBiased" : "")
                 + (o != null ? ", writer=" + o.getName() : "") + "]";
     }
 

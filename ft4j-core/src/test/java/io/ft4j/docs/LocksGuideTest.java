@@ -59,6 +59,46 @@ class LocksGuideTest {
         assertEquals("x'", table.get("a"));
     }
 
+    /** A point written under the write lock and read optimistically. */
+    static final class Point {
+        private final ReaderWriterLock lock = new ReaderWriterLock("point");
+        private double x;
+        private double y;
+
+        void move(double dx, double dy) {
+            try (var w = lock.write()) {
+                x += dx;
+                y += dy;
+            }
+        }
+
+        // tag::optimistic[]
+        double distanceFromOrigin() {
+            long stamp = lock.tryOptimisticRead();   // no lock taken, nothing written
+            double cx = x;
+            double cy = y;                           // may be half of a move until validated
+            if (!lock.validate(stamp)) {
+                try (var r = lock.read()) {          // a writer came by: read again under the lock
+                    cx = x;
+                    cy = y;
+                }
+            }
+            return Math.hypot(cx, cy);
+        }
+        // end::optimistic[]
+    }
+
+    @Test
+    void optimisticReads() {
+        Point p = new Point();
+        p.move(3, 4);
+        assertEquals(5.0, p.distanceFromOrigin());
+        long stamp = p.lock.tryOptimisticRead();
+        p.move(3, 4);
+        assertFalse(p.lock.validate(stamp));
+        assertEquals(10.0, p.distanceFromOrigin());
+    }
+
     @Test
     void interval() {
         List<Integer> work = List.of(1, 2, 3);

@@ -4,13 +4,31 @@ import io.ft4j.testing.Linearizability;
 import org.jetbrains.lincheck.datastructures.Operation;
 
 /**
- * ReaderWriterLock guarding a plain (non-volatile) counter: any lost update, torn read or writer inside a read
+ * ReaderWriterLock guarding a plain (non-volatile) counter, through the read and write locks, re-entrant reads, the
+ * downgrade and optimistic reads: any lost update, torn read or writer inside a read
  * section makes a history that no sequential order of the operations explains. Every operation releases what it
  * took, so the sequential specification is simply a counter.
  */
 public class ReaderWriterLockLincheckTest extends Linearizability {
-    private final ReaderWriterLock lock = new ReaderWriterLock();
+    private final ReaderWriterLock lock = newLock();
     private long value;
+
+    /** @return the lock under test; {@code ReaderWriterLockBiasedLincheckTest} checks the biased paths */
+    ReaderWriterLock newLock() {
+        return new ReaderWriterLock();
+    }
+
+    /** Optimistic: a validated pair of reads must agree; otherwise the read lock is taken, as users do. */
+    @Operation
+    public long optimisticRead() {
+        long stamp = lock.tryOptimisticRead();
+        long a = value;
+        long b = value;
+        if (lock.validate(stamp)) {
+            return a == b ? a : -1L;
+        }
+        return read();
+    }
 
     @Operation
     public long increment() {

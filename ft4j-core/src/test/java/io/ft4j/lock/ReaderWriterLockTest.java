@@ -17,10 +17,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** ReaderWriterLock: ft_utils' RWLock scenarios (12, 14), owner checks, re-entrancy, downgrade, refused upgrade. */
+/**
+ * ReaderWriterLock: ft_utils' RWLock scenarios (12, 14), owner checks, re-entrancy, downgrade, refused upgrade,
+ * optimistic reads and parked writers. Runs on the adaptive lock; {@code ReaderWriterLockBiasedTest} and
+ * {@code ReaderWriterLockCompactTest} run every test again with bias always on (readers take slots whenever no writer
+ * has just revoked them) and never on.
+ */
 @SuppressWarnings("try")
 class ReaderWriterLockTest {
-    private final ReaderWriterLock lock = new ReaderWriterLock("test");
+    final ReaderWriterLock lock = newLock("test");
+
+    /** @return the lock under test, with the bias policy of this class */
+    ReaderWriterLock newLock(String name) {
+        return new ReaderWriterLock(name);
+    }
 
     @Test
     void readAndWriteScopes() {
@@ -325,23 +335,39 @@ class ReaderWriterLockTest {
     }
 
     @Test
-    void slotsOfEndedThreadsAreReused() throws Exception {
-        for (int i = 0; i < 50; i++) {
-            Thread t = Thread.ofPlatform().start(() -> {
-                lock.readLock().lock();
-                lock.readLock().unlock();
-            });
+    void theSlotTableHasAFixedSizeWhateverTheNumberOfReadingThreads() throws Exception {
+        ReaderWriterLock biased = new ReaderWriterLock(null, LockOrder.NO_LEVEL, ReaderWriterLock.ALWAYS);
+        int size = biased.slotCount();
+        assertTrue(size >= 4 && size <= 256, "slots: " + size);
+        CountDownLatch holding = new CountDownLatch(64);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            readers.add(Thread.ofVirtual().start(() -> {
+                biased.readLock().lock();
+                biased.readLock().lock(); // re-entrant, on whichever path the first hold took
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    biased.readLock().unlock();
+                    biased.readLock().unlock();
+                }
+            }));
+        }
+        holding.await();
+        assertEquals(128, biased.getReadLockCount(), "every hold counted, in a slot or centrally");
+        assertEquals(size, biased.slotCount(), "64 readers at once on a table of " + size);
+        release.countDown();
+        for (Thread t : readers) {
             t.join();
         }
-        assertEquals(1, lock.slotCount(), "each ended thread's slot is handed to the next");
-        lock.readLock().lock();
-        assertEquals(1, lock.slotCount(), "this thread takes the slot of an ended one too");
-        Thread.ofPlatform().start(() -> {
-            lock.readLock().lock();
-            lock.readLock().unlock();
-        }).join();
-        assertEquals(2, lock.slotCount(), "a slot whose owner still runs is never shared");
-        lock.readLock().unlock();
+        assertEquals(0, biased.getReadLockCount());
+        assertEquals(size, biased.slotCount());
+        assertTrue(biased.writeLock().tryLock(), "every slot was cleared: " + biased);
+        biased.writeLock().unlock();
     }
 
     @Test
@@ -350,5 +376,181 @@ class ReaderWriterLockTest {
         assertThrows(NullPointerException.class, () -> lock.readLock().tryLock(1, null));
         assertThrows(UnsupportedOperationException.class, () -> lock.writeLock().newCondition());
         assertThrows(UnsupportedOperationException.class, () -> lock.readLock().newCondition());
+    }
+
+    // ------------------------------------------------------------------ optimistic reads
+
+    @Test
+    void anOptimisticStampValidatesUntilAWriterEnters() throws Exception {
+        long stamp = lock.tryOptimisticRead();
+        assertTrue(stamp != 0L);
+        assertTrue(lock.validate(stamp), "nothing happened since the stamp");
+        try (var r = lock.read()) {
+            assertTrue(lock.validate(stamp), "readers do not invalidate stamps");
+            assertEquals(stamp, lock.tryOptimisticRead());
+        }
+        try (var w = lock.write()) {
+            assertEquals(0L, lock.tryOptimisticRead(), "no stamp while a writer is inside");
+            assertFalse(lock.validate(stamp), "a writer is inside");
+        }
+        assertFalse(lock.validate(stamp), "a writer came and went");
+        long next = lock.tryOptimisticRead();
+        assertTrue(next != 0L && next != stamp);
+        assertTrue(lock.validate(next));
+        assertFalse(lock.validate(0L), "0 never validates");
+        Thread.ofPlatform().start(() -> {
+            lock.writeLock().lock();
+            lock.writeLock().unlock();
+        }).join();
+        assertFalse(lock.validate(next), "a writer on another thread came and went");
+    }
+
+    @Test
+    void aReentrantWriteDoesNotEndTheWriterSectionEarly() {
+        lock.writeLock().lock();
+        lock.writeLock().lock();
+        lock.writeLock().unlock();
+        assertEquals(0L, lock.tryOptimisticRead(), "the outer write hold is still inside");
+        lock.writeLock().unlock();
+        assertTrue(lock.tryOptimisticRead() != 0L);
+    }
+
+    @Test
+    void aValidatedOptimisticReadNeverSeesHalfAWrite() throws Exception {
+        long[] pair = new long[2];
+        AtomicInteger torn = new AtomicInteger();
+        AtomicInteger validated = new AtomicInteger();
+        Race.race(2, t -> {
+            for (int i = 0; i < 20_000; i++) {
+                if (t == 0) {
+                    try (var w = lock.write()) {
+                        pair[0]++;
+                        pair[1]++;
+                    }
+                } else {
+                    long stamp = lock.tryOptimisticRead();
+                    long a = pair[0];
+                    long b = pair[1];
+                    if (lock.validate(stamp)) {
+                        validated.incrementAndGet();
+                        if (a != b) {
+                            torn.incrementAndGet();
+                        }
+                    }
+                }
+            }
+        });
+        assertEquals(0, torn.get(), "validated reads that saw half a write");
+        assertTrue(validated.get() > 0, "no optimistic read validated at all");
+    }
+
+    // ------------------------------------------------------------------ parked writers
+
+    @Test
+    void aWriterWaitingForAReaderParksAndGetsInWhenItLeaves() throws Exception {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread reader = Thread.ofPlatform().start(() -> {
+            lock.readLock().lock();
+            reading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.readLock().unlock();
+            }
+        });
+        reading.await();
+        long[] acquiredAt = new long[1];
+        Blocked writer = Blocked.start(() -> {
+            lock.writeLock().lock();
+            acquiredAt[0] = System.nanoTime();
+            lock.writeLock().unlock();
+            return null;
+        });
+        long cpuBefore = mx.getThreadCpuTime(writer.thread().threadId());
+        Thread.sleep(500); // the reader holds for half a second: a spinning writer would burn it all
+        long cpu = mx.getThreadCpuTime(writer.thread().threadId()) - cpuBefore;
+        long releasedAt = System.nanoTime();
+        release.countDown();
+        assertNull(writer.outcome());
+        reader.join();
+        assertTrue(cpu < 20_000_000L, "the waiting writer used " + cpu / 1_000 + " us of CPU in 500 ms");
+        long lag = acquiredAt[0] - releasedAt;
+        assertTrue(lag < 200_000_000L, "the writer got in " + lag / 1_000 + " us after the reader left");
+    }
+
+    // ------------------------------------------------------------------ bias
+
+    @Test
+    void overlappingReadersTurnBiasOnAndAWriterTurnsItOff() throws Exception {
+        ReaderWriterLock adaptive = new ReaderWriterLock();
+        assertFalse(adaptive.isReadBiased(), "a new lock starts compact");
+        adaptive.readLock().lock();
+        Thread.ofPlatform().start(() -> {
+            adaptive.readLock().lock(); // a second reader while the first holds: reads overlap
+            adaptive.readLock().unlock();
+        }).join();
+        adaptive.readLock().unlock();
+        assertTrue(adaptive.isReadBiased(), "readers overlapped: " + adaptive);
+        assertTrue(adaptive.slotCount() >= 4);
+        adaptive.writeLock().lock();
+        assertFalse(adaptive.isReadBiased(), "the writer revoked the bias");
+        adaptive.writeLock().unlock();
+        assertFalse(adaptive.isReadBiased(), "bias stays off until readers overlap again");
+        assertEquals(0, adaptive.getReadLockCount());
+    }
+
+    @Test
+    void aWriterWaitsForEveryBiasedReader() throws Exception {
+        ReaderWriterLock biased = new ReaderWriterLock(null, LockOrder.NO_LEVEL, ReaderWriterLock.ALWAYS);
+        CountDownLatch holding = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            readers.add(Thread.ofPlatform().start(() -> {
+                biased.readLock().lock();
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    biased.readLock().unlock();
+                }
+            }));
+        }
+        holding.await();
+        assertEquals(3, biased.getReadLockCount());
+        assertFalse(biased.writeLock().tryLock(), "three readers hold the lock");
+        assertFalse(biased.writeLock().tryLock(50, TimeUnit.MILLISECONDS), "three readers hold the lock");
+        AtomicInteger readersInside = new AtomicInteger(-1);
+        Blocked writer = Blocked.start(() -> {
+            biased.writeLock().lock();
+            readersInside.set(biased.getReadLockCount());
+            biased.writeLock().unlock();
+            return null;
+        });
+        release.countDown();
+        assertNull(writer.outcome());
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertEquals(0, readersInside.get(), "the writer got in while readers held the lock");
+    }
+
+    @Test
+    void aBiasedReaderAskingToWriteIsRefused() {
+        ReaderWriterLock biased = new ReaderWriterLock(null, LockOrder.NO_LEVEL, ReaderWriterLock.ALWAYS);
+        biased.readLock().lock();
+        assertEquals(1, biased.getReadHoldCount());
+        assertThrows(IllegalStateException.class, () -> biased.writeLock().lock());
+        assertThrows(IllegalStateException.class, () -> biased.writeLock().tryLock());
+        assertEquals(1, biased.getReadHoldCount(), "the read hold is kept");
+        biased.readLock().unlock();
+        assertTrue(biased.writeLock().tryLock(), "nothing was left behind by the refused upgrades");
+        biased.writeLock().unlock();
     }
 }

@@ -19,8 +19,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 /** The memory-ordering claims of ft4j's locks. */
 public class LockStress {
     /**
-     * ReaderWriterLock's Dekker claim: a reader stores to its slot then loads the writer word, a writer stores the
-     * writer word then loads the slots, so they cannot both get in. Neither releases, so success is simultaneous.
+     * ReaderWriterLock's readers and writers exclude each other on whichever path the adaptive lock gives them (the
+     * central word, or slots once bias is on; {@code io.ft4j.lock.ReaderWriterLockStress} forces the slots). Neither
+     * releases, so success is simultaneous.
      */
     @JCStressTest
     @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "a writer and a reader held the lock together")
@@ -41,10 +42,7 @@ public class LockStress {
         }
     }
 
-    /**
-     * A read section sees no write happen inside it: a reader releases with a plain release store (no fence), and
-     * the writer still cannot pass its drain while the reader is between its two loads.
-     */
+    /** A read section sees no write happen inside it: the writer cannot get in while the reader is between its loads. */
     @JCStressTest
     @Outcome(id = {"0, 0", "1, 1"}, expect = ACCEPTABLE, desc = "the write came wholly before or after the section")
     @Outcome(id = {"0, 1", "1, 0"}, expect = FORBIDDEN, desc = "the writer changed the value inside a read section")

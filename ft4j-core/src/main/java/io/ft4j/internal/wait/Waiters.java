@@ -42,12 +42,14 @@ public final class Waiters {
 
     private static final VarHandle HEAD;
     private static final VarHandle STATE;
+    private static final VarHandle WOKEN;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             HEAD = l.findVarHandle(Waiters.class, "head", Node.class);
             STATE = l.findVarHandle(Node.class, "state", int.class);
+            WOKEN = l.findVarHandle(Waiters.class, "woken", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,6 +63,8 @@ public final class Waiters {
     private static final long SLOW_YIELD_NANOS = 50_000L;
 
     private volatile Node head;
+    /** The node {@link #signalUnlessPending()} last woke, until its thread runs again; null if none. */
+    private volatile Node woken;
 
     /** One wait episode of one thread; a thread pushes a fresh node after each signal it consumed. */
     static final class Node {
@@ -103,6 +107,32 @@ public final class Waiters {
             if (HEAD.compareAndSet(this, h, h.next) && STATE.compareAndSet(h, WAITING, SIGNALLED)) {
                 LockSupport.unpark(h.thread);
                 return;
+            }
+        }
+    }
+
+    /**
+     * Wakes one parked waiter, unless one that an earlier call woke has not run yet: that one will test the
+     * condition when it does, so waking another would only add a thread that finds the condition taken. This is
+     * what lets a lock's owner release and retake it many times while a woken waiter is being scheduled, as the
+     * JDK's AbstractQueuedSynchronizer does by signalling only its first queued node. Call after making the
+     * condition true, as for {@link #signal()}.
+     */
+    public void signalUnlessPending() {
+        if (woken != null) {
+            return;
+        }
+        for (Node h; (h = head) != null; ) {
+            if (HEAD.compareAndSet(this, h, h.next)) {
+                // marked before the node is signalled, so its thread cannot clear the mark before it is set
+                boolean marked = WOKEN.compareAndSet(this, (Node) null, h);
+                if (STATE.compareAndSet(h, WAITING, SIGNALLED)) {
+                    LockSupport.unpark(h.thread);
+                    return;
+                }
+                if (marked) {
+                    WOKEN.compareAndSet(this, h, (Node) null);
+                }
             }
         }
     }
@@ -185,7 +215,10 @@ public final class Waiters {
                 LockSupport.park(this);
             }
             if (node.state == SIGNALLED) {
-                node = null; // consumed: the signaller popped it; the next round tests, then registers again
+                // consumed: the signaller popped it. Clear the pending mark before the next test of the condition
+                // (Dekker with signalUnlessPending: it makes the condition true, then reads the mark).
+                WOKEN.compareAndSet(this, node, (Node) null);
+                node = null; // the next round tests, then registers again
             }
         }
     }
@@ -221,7 +254,10 @@ public final class Waiters {
             for (Node h; (h = head) != null && h.state == CANCELLED; ) {
                 HEAD.compareAndSet(this, h, h.next);
             }
-        } else if (passOn) {
+            return;
+        }
+        WOKEN.compareAndSet(this, node, (Node) null);
+        if (passOn) {
             signal();
         }
     }

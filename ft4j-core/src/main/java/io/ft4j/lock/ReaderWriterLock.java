@@ -635,7 +635,10 @@ public final class ReaderWriterLock implements ReadWriteLock {
             long cost = Math.min(System.nanoTime() - start, MAX_REVOCATION_NANOS);
             inhibitUntil = System.nanoTime() + Math.max(MIN_INHIBIT_NANOS, cost * INHIBIT_FACTOR);
         }
-        return clear;
+        // A biased reader whose slot count is full takes further re-entrant holds centrally, even while this writer
+        // waits for slots: look at the central count again. Only a thread already reading can add such a hold, so
+        // once the slots and the count are both empty, nothing more can come in.
+        return clear && ((state & ~WRITE_BITS) == 0L || drain(me, blocking, timed, deadline));
     }
 
     /** Waits for readers to leave; the wait is recorded with no owner, as readers are many. */
@@ -788,7 +791,8 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     /**
-     * Returns how many threads wait to write, counting a writer that has won the lock and waits for readers to leave.
+     * Returns how many threads wait to write, counting a writer that has won the lock and is parked until readers
+     * leave.
      * A snapshot, for monitoring; {@link java.util.concurrent.locks.ReentrantReadWriteLock} counts the same threads
      * in {@code getQueuedWriterThreads()}.
      *
@@ -796,7 +800,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
      */
     public int getQueuedWriterCount() {
         long s = state;
-        return (int) ((s & WRITE_BITS) >>> 1) + ((s & OWNED) != 0L && owner == null ? 1 : 0);
+        return (int) ((s & WRITE_BITS) >>> 1) + (draining.hasWaiters() ? 1 : 0);
     }
 
     /**

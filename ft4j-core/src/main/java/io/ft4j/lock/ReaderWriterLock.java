@@ -49,8 +49,9 @@ import java.util.function.BooleanSupplier;
  * <p><b>Writer preference.</b> A writer takes the lock as soon as no other writer holds it, even while readers
  * hold it; it then waits for them to leave, and a reader that is not already reading waits for that writer to finish.
  * So a stream of readers cannot starve a writer (the reverse can happen: a continuous stream of writers holds
- * readers off). Writers take the lock in no particular order: one that finds it free takes it, even ahead of writers
- * that wait, which is what keeps the lock fast under contention, as in the JDK's non-fair locks.
+ * readers off). A writer that finds the lock free takes it, even ahead of writers that wait, which is what keeps the
+ * lock fast under contention, as in the JDK's non-fair locks; writers that must wait are woken longest-waiting first,
+ * and one that loses the lock to a newcomer stays first, so no waiting writer is passed over for long.
  *
  * <p><b>Holding rules.</b> Both locks are re-entrant, and a re-entrant read never waits, even behind a waiting
  * writer (which would deadlock: the writer waits for this reader). The writer may take the read lock (downgrade:
@@ -103,8 +104,8 @@ import java.util.function.BooleanSupplier;
  *
  * Writer. CAS OWNED into `state` when it is clear: on the fast path only with no central reader and bias COMPACT;
  * otherwise also with readers in (it drains them). A writer that finds OWNED taken registers (WRITER), parks on
- * `blockedWriters`, and is woken by a release through signalUnlessPending (one woken writer at a time, as AQS does),
- * then barges like any other. Having won OWNED: if bias is BIASED, store REVOKING at once, so no new reader takes the
+ * `blockedWriters` (first-in first-out), and is woken by a release through signalUnlessPending (one woken writer at a
+ * time, as AQS does), then barges like any other; one that loses goes back to the front of the list. Having won OWNED: if bias is BIASED, store REVOKING at once, so no new reader takes the
  * biased path while this writer waits; wait for the central count to reach 0; if a central reader that checked for
  * writers just before OWNED was set turned bias on meanwhile (it does so while holding its read lock, so the writer
  * sees the store once it has drained it), revoke again; unless COMPACT, wait for every slot to be 0, then store
@@ -205,7 +206,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
     private Holds lastReader;
 
     private final Waiters blockedReaders = new Waiters();
-    private final Waiters blockedWriters = new Waiters();
+    private final Waiters blockedWriters = Waiters.fifo();
     private final Waiters draining = new Waiters();
 
     private final BooleanSupplier notOwned = () -> (state & OWNED) == 0L;
@@ -561,8 +562,8 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     /**
-     * Takes the owned bit: spins briefly, then registers as a waiting writer and parks until woken. Writers take the
-     * lock in no particular order: one that finds it free takes it, even ahead of writers that wait.
+     * Takes the owned bit: spins briefly, then registers as a waiting writer and parks until woken. One that finds it
+     * free takes it, even ahead of writers that wait; waiting writers are woken in the order they came.
      */
     private boolean acquireOwned(Thread me, boolean timed, long deadline) throws InterruptedException {
         LockWaitEvent event = null;

@@ -43,4 +43,31 @@ public class WaitersStress {
             }
         }
     }
+
+    /** The same claim for a first-in first-out wait point, whose waiters join a list under a monitor. */
+    @JCStressTest
+    @Outcome(id = "1", expect = ACCEPTABLE, desc = "the waiter saw the condition (by its own test or by the signal)")
+    @Outcome(id = "0", expect = FORBIDDEN, desc = "the waiter timed out: a wake-up was lost")
+    @State
+    public static class NoLostWakeUpFifo {
+        private final Waiters waiters = Waiters.fifo();
+        private volatile boolean ready;
+
+        @Actor
+        public void signaller() {
+            ready = true;
+            if (waiters.hasWaiters()) {
+                waiters.signalUnlessPending();
+            }
+        }
+
+        @Actor
+        public void waiter(I_Result r) {
+            try {
+                r.r1 = waiters.await(() -> ready, 0, 0, true, System.nanoTime() + 2_000_000_000L) ? 1 : 0;
+            } catch (InterruptedException e) {
+                r.r1 = -1;
+            }
+        }
+    }
 }

@@ -21,10 +21,19 @@ import java.util.function.BooleanSupplier;
  * <p><b>Signals.</b> {@link #signal()} pops nodes until it moves one from waiting to signalled (CAS) and unparks
  * its thread; a node whose waiter left (ready, timed out, interrupted) is cancelled by a CAS from the waiter's side
  * and skipped. A waiter that was signalled but leaves without using the signal (timeout, interrupt) passes it on,
- * so a signal is never swallowed. Wake order is last-in first-out: the most recent waiter has the warmest cache.
- * Cancelled nodes on top of the stack are unlinked when their waiter leaves; one left under a live node stays until
- * a signal or a later cancellation reaches it, so timed waiters that keep timing out under a long-lived waiter can
- * leave a backlog (bounded by the number of timeouts between two signals).
+ * so a signal is never swallowed.
+ *
+ * <p><b>Order.</b> {@link #Waiters()} wakes last-in first-out: the most recent waiter has the warmest cache, and the
+ * stack is lock-free. Cancelled nodes on top of the stack are unlinked when their waiter leaves; one left under a live
+ * node stays until a signal or a later cancellation reaches it, so timed waiters that keep timing out under a
+ * long-lived waiter can leave a backlog (bounded by the number of timeouts between two signals). A stack can starve
+ * its bottom: when waiters keep arriving, and a woken waiter that finds the condition already taken registers again
+ * on top, the oldest is never woken. {@link #fifo()} is for waiters that compete for something a newcomer may take
+ * first (a lock's waiting writers): it wakes the longest-waiting one, and a woken waiter that finds the condition
+ * taken goes back to the front, keeping its place, as a node of the JDK's AbstractQueuedSynchronizer stays first
+ * until it acquires. Its list is doubly linked and changed under this object's monitor, held for a few pointer
+ * writes (no allocation, no park) and only by threads that register, leave or signal; signallers that find no waiter
+ * still pay one volatile read.
  *
  * <p><b>Strategy.</b> The spin and yield budgets are the caller's: zero spins is a plain blocking wait
  * (park/unpark), a long spin is ft_utils' "lock-free" queue mode without its 50 ms sleeps. The condition is tested
@@ -33,8 +42,24 @@ import java.util.function.BooleanSupplier;
  * 1 ms left parks instead, and the first yield that took longer than 50 us ends the yield phase.
  */
 public final class Waiters {
-    /** Creates a wait point with no waiters. */
-    public Waiters() {}
+    /** Creates a wait point with no waiters that wakes the most recent waiter first (lock-free). */
+    public Waiters() {
+        this(false);
+    }
+
+    private Waiters(boolean fifo) {
+        this.fifo = fifo;
+    }
+
+    /**
+     * Creates a wait point with no waiters that wakes the longest-waiting one first, and keeps a woken waiter that
+     * found its condition taken at the front (see the class comment).
+     *
+     * @return a first-in first-out wait point
+     */
+    public static Waiters fifo() {
+        return new Waiters(true);
+    }
 
     private static final int WAITING = 0;
     private static final int SIGNALLED = 1;
@@ -62,14 +87,22 @@ public final class Waiters {
     /** A yield that kept the thread off the CPU longer than this ends the yield phase. */
     private static final long SLOW_YIELD_NANOS = 50_000L;
 
+    private final boolean fifo;
+    /** The top of the stack, or the front of the list in {@link #fifo()} order. */
     private volatile Node head;
+    /** The back of the list in {@link #fifo()} order, guarded by this object's monitor; unused by a stack. */
+    private Node tail;
     /** The node {@link #signalUnlessPending()} last woke, until its thread runs again; null if none. */
     private volatile Node woken;
 
     /** One wait episode of one thread; a thread pushes a fresh node after each signal it consumed. */
     static final class Node {
         final Thread thread;
-        final Node next;
+        /** The node below on a stack (set before the node is published, never changed), or the next in a list. */
+        Node next;
+        /** List order only, guarded by the monitor: the previous node, and whether the node is still linked. */
+        Node prev;
+        boolean linked;
         volatile int state;
 
         Node(Thread thread, Node next) {
@@ -103,11 +136,8 @@ public final class Waiters {
 
     /** Wakes one parked waiter, if there is one. Call after making the condition true. */
     public void signal() {
-        for (Node h; (h = head) != null; ) {
-            if (HEAD.compareAndSet(this, h, h.next) && STATE.compareAndSet(h, WAITING, SIGNALLED)) {
-                LockSupport.unpark(h.thread);
-                return;
-            }
+        if (head != null) {
+            wakeOne(false);
         }
     }
 
@@ -119,27 +149,60 @@ public final class Waiters {
      * condition true, as for {@link #signal()}.
      */
     public void signalUnlessPending() {
-        if (woken != null) {
-            return;
+        if (woken == null && head != null) {
+            wakeOne(true);
         }
+    }
+
+    private void wakeOne(boolean mark) {
+        Node n = fifo ? takeFirstWaiting(mark) : popWaiting(mark);
+        if (n != null) {
+            LockSupport.unpark(n.thread);
+        }
+    }
+
+    /** Stack order: pops nodes until one moves from waiting to signalled; returns it, or null if none. */
+    private Node popWaiting(boolean mark) {
         for (Node h; (h = head) != null; ) {
-            if (HEAD.compareAndSet(this, h, h.next)) {
-                // marked before the node is signalled, so its thread cannot clear the mark before it is set
-                boolean marked = WOKEN.compareAndSet(this, (Node) null, h);
-                if (STATE.compareAndSet(h, WAITING, SIGNALLED)) {
-                    LockSupport.unpark(h.thread);
-                    return;
-                }
-                if (marked) {
-                    WOKEN.compareAndSet(this, h, (Node) null);
-                }
+            if (HEAD.compareAndSet(this, h, h.next) && signalled(h, mark)) {
+                return h;
             }
         }
+        return null;
+    }
+
+    /** List order: unlinks nodes from the front until one moves from waiting to signalled. */
+    private synchronized Node takeFirstWaiting(boolean mark) {
+        for (Node h; (h = head) != null; ) {
+            unlink(h);
+            if (signalled(h, mark)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Moves a node taken off the structure from waiting to signalled; false if its waiter cancelled it first. With
+     * {@code mark}, records it as pending before the CAS, so its thread cannot clear the mark before it is set.
+     */
+    private boolean signalled(Node n, boolean mark) {
+        boolean marked = mark && WOKEN.compareAndSet(this, (Node) null, n);
+        if (STATE.compareAndSet(n, WAITING, SIGNALLED)) {
+            return true;
+        }
+        if (marked) {
+            WOKEN.compareAndSet(this, n, (Node) null);
+        }
+        return false;
     }
 
     /** Wakes every parked waiter. Call after making the condition true for all of them (shutdown, a count at 0). */
     public void signalAll() {
-        for (Node h = (Node) HEAD.getAndSet(this, (Node) null); h != null; h = h.next) {
+        if (head == null) {
+            return;
+        }
+        for (Node h = fifo ? takeAll() : (Node) HEAD.getAndSet(this, (Node) null); h != null; h = h.next) {
             if (STATE.compareAndSet(h, WAITING, SIGNALLED)) {
                 LockSupport.unpark(h.thread);
             }
@@ -192,9 +255,10 @@ public final class Waiters {
         }
         Thread me = Thread.currentThread();
         Node node = null;
+        boolean woke = false;
         for (;;) {
             if (node == null) {
-                node = push(me);
+                node = push(me, woke);
             }
             if (ready.getAsBoolean()) {
                 leave(node, false);
@@ -218,7 +282,8 @@ public final class Waiters {
                 // consumed: the signaller popped it. Clear the pending mark before the next test of the condition
                 // (Dekker with signalUnlessPending: it makes the condition true, then reads the mark).
                 WOKEN.compareAndSet(this, node, (Node) null);
-                node = null; // the next round tests, then registers again
+                node = null; // the next round tests, then registers again (in list order, at the front)
+                woke = true;
             }
         }
     }
@@ -235,7 +300,11 @@ public final class Waiters {
         return timed && deadline - System.nanoTime() <= 0L;
     }
 
-    private Node push(Thread me) {
+    /** Registers the calling thread: on top of the stack, or at the back of the list (the front if {@code woke}). */
+    private Node push(Thread me, boolean woke) {
+        if (fifo) {
+            return append(new Node(me, null), woke);
+        }
         for (;;) {
             Node h = head;
             Node node = new Node(me, h);
@@ -245,12 +314,76 @@ public final class Waiters {
         }
     }
 
+    // List order. The waiter's registration and the signaller's read of `head` are the two sides of the Dekker in
+    // the class comment: a waiter that finds the list empty publishes itself by its volatile store to `head`; one
+    // that joins a non-empty list needs no store there, since a signaller that saw the list non-empty takes the
+    // monitor, and either takes this node or released the monitor before it was linked (so its write of the
+    // condition happens-before the waiter's next test).
+
+    private synchronized Node append(Node node, boolean front) {
+        Node h = head;
+        if (h == null) {
+            tail = node;
+            head = node;
+        } else if (front) {
+            node.next = h;
+            h.prev = node;
+            head = node;
+        } else {
+            node.prev = tail;
+            tail.next = node;
+            tail = node;
+        }
+        node.linked = true;
+        return node;
+    }
+
+    /** Unlinks a linked node; the caller holds the monitor. Keeps {@code next}, which signalAll walks. */
+    private void unlink(Node node) {
+        Node p = node.prev;
+        Node n = node.next;
+        if (p == null) {
+            head = n;
+        } else {
+            p.next = n;
+        }
+        if (n == null) {
+            tail = p;
+        } else {
+            n.prev = p;
+        }
+        node.prev = null;
+        node.linked = false;
+    }
+
+    /** Empties the list and returns its former front; the nodes stay chained through {@code next}. */
+    private synchronized Node takeAll() {
+        Node h = head;
+        for (Node n = h; n != null; n = n.next) {
+            n.linked = false;
+            n.prev = null;
+        }
+        head = null;
+        tail = null;
+        return h;
+    }
+
+    private synchronized void remove(Node node) {
+        if (node.linked) {
+            unlink(node);
+        }
+    }
+
     /**
      * Withdraws a node. If it was signalled meanwhile and the caller will not act on the condition, the signal goes
      * to another waiter; if it was still waiting, cancelled nodes on top of the stack are unlinked.
      */
     private void leave(Node node, boolean passOn) {
         if (STATE.compareAndSet(node, WAITING, CANCELLED)) {
+            if (fifo) {
+                remove(node);
+                return;
+            }
             for (Node h; (h = head) != null && h.state == CANCELLED; ) {
                 HEAD.compareAndSet(this, h, h.next);
             }

@@ -308,6 +308,84 @@ public final class Scheduling {
     }
 
     /**
+     * Returns the calling thread's timer slack: how late the kernel may fire the thread's timers (sleeps, timed
+     * parks, timeouts) so that it can batch wake-ups. Linux's default is 50,000 ns for normal threads; real-time
+     * threads (FIFO, RR) get no slack whatever this says.
+     *
+     * @return the slack in nanoseconds
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws ThreadControlException if the OS refuses
+     */
+    public static long timerSlack() {
+        Threads.currentTid(); // refuses a virtual thread: its carrier's slack is not its own
+        return Threads.OS.timerSlack();
+    }
+
+    /**
+     * Sets the calling thread's timer slack ({@code prctl(PR_SET_TIMERSLACK)}); needs no privilege. A slack of 1 ns
+     * makes the thread's timed waits wake as close to their deadline as the hardware allows, at the cost of more
+     * wake-ups for the machine; threads it creates inherit it.
+     *
+     * @param nanos the slack in nanoseconds, at least 1
+     * @throws IllegalArgumentException if {@code nanos} is less than 1 (0 would mean "the default" to Linux; set
+     *     50,000, or what {@link #timerSlack()} said before, to restore it)
+     * @throws UnsupportedOperationException if the calling thread is virtual, or if {@link #isSupported()} is false
+     * @throws ThreadControlException if the OS refuses
+     */
+    public static void setTimerSlack(long nanos) {
+        checkTimerSlack(nanos);
+        Threads.currentTid();
+        Threads.OS.setTimerSlack(nanos);
+    }
+
+    static long checkTimerSlack(long nanos) {
+        if (nanos < 1) {
+            throw new IllegalArgumentException(Checks.badArgument("nanos", nanos, "at least 1 (nanoseconds)"));
+        }
+        return nanos;
+    }
+
+    /**
+     * Sleeps until {@link System#nanoTime()} reaches {@code deadline}, by asking the kernel to wake the thread at
+     * that absolute time ({@code clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)}), so that a periodic loop does not
+     * drift by the time each round took, as {@code LockSupport.parkNanos(deadline - System.nanoTime())} can. How late
+     * the thread wakes depends on its {@linkplain #setTimerSlack(long) timer slack} and policy. Returns at once if the
+     * deadline has passed.
+     *
+     * <p>Unlike {@link Thread#sleep}, this is not interrupted by {@link Thread#interrupt()} (the flag stays set for
+     * the caller to see): keep deadlines short.
+     *
+     * @param deadline a {@link System#nanoTime()} value
+     * @throws UnsupportedOperationException if the calling thread is virtual (it would block its carrier), or if
+     *     {@link #isSupported()} is false
+     * @throws ThreadControlException if the OS refuses
+     */
+    public static void sleepUntil(long deadline) {
+        Threads.currentTid();
+        Threads.OS.sleepUntil(deadline + Clock.MONOTONIC_MINUS_NANO_TIME);
+    }
+
+    /** The offset between CLOCK_MONOTONIC and System.nanoTime(): 0 on HotSpot, which reads that clock. */
+    private static final class Clock {
+        static final long MONOTONIC_MINUS_NANO_TIME = offset();
+
+        private static long offset() {
+            long best = Long.MAX_VALUE;
+            long offset = 0L;
+            for (int i = 0; i < 5; i++) { // keep the reading whose two nanoTime calls bracket it most tightly
+                long before = System.nanoTime();
+                long mono = Threads.OS.monotonicNanos();
+                long after = System.nanoTime();
+                if (after - before < best) {
+                    best = after - before;
+                    offset = mono - (before + (after - before) / 2);
+                }
+            }
+            return Math.abs(offset) < 1_000_000L ? 0L : offset;
+        }
+    }
+
+    /**
      * Sets the calling thread's policy until the returned scope is closed, which restores policy and nice value.
      *
      * @param policy the policy for the scope

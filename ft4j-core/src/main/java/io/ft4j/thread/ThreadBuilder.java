@@ -36,6 +36,7 @@ public final class ThreadBuilder {
     private CpuSet cpus;
     private Integer nice;
     private SchedulingPolicy policy;
+    private Long timerSlack;
     private Thread.UncaughtExceptionHandler handler;
 
     /** Creates a builder with no settings: non-daemon threads named {@code ft4j-0}, {@code ft4j-1}, ... */
@@ -140,6 +141,19 @@ public final class ThreadBuilder {
     }
 
     /**
+     * Gives the threads a timer slack ({@link Scheduling#setTimerSlack(long)}), applied before the task runs; needs no
+     * privilege. 1 ns makes their timed waits wake as close to the deadline as the hardware allows.
+     *
+     * @param nanos the slack in nanoseconds, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code nanos} is less than 1
+     */
+    public ThreadBuilder timerSlack(long nanos) {
+        this.timerSlack = Scheduling.checkTimerSlack(nanos);
+        return this;
+    }
+
+    /**
      * Sets the threads' uncaught exception handler, as {@link Thread.Builder#uncaughtExceptionHandler} does.
      *
      * @param handler the handler
@@ -160,7 +174,7 @@ public final class ThreadBuilder {
      * @param task what the thread runs
      * @return the new, unstarted thread
      * @throws NullPointerException if {@code task} is null
-     * @throws UnsupportedOperationException if CPUs, a nice value or a policy are set and the OS is not Linux
+     * @throws UnsupportedOperationException if CPUs, a nice value, a policy or a timer slack are set and the OS is not Linux
      */
     public ControlledThread unstarted(Runnable task) {
         return config().newThread(task, false);
@@ -175,7 +189,7 @@ public final class ThreadBuilder {
      * @throws NullPointerException if {@code task} is null
      * @throws ThreadControlException if the OS refused a setting; the task did not run, and the exception is
      *     reported here only, not to the thread's uncaught exception handler
-     * @throws UnsupportedOperationException if CPUs, a nice value or a policy are set and the OS is not Linux
+     * @throws UnsupportedOperationException if CPUs, a nice value, a policy or a timer slack are set and the OS is not Linux
      */
     public ControlledThread start(Runnable task) {
         ControlledThread thread = config().newThread(task, true);
@@ -206,16 +220,16 @@ public final class ThreadBuilder {
     }
 
     private Config config(AtomicLong numbers) {
-        return new Config(name, numbers, daemon, cpus, nice, policy, handler);
+        return new Config(name, numbers, daemon, cpus, nice, policy, timerSlack, handler);
     }
 
     /** A snapshot of the settings. */
     record Config(String name, AtomicLong counter, boolean daemon, CpuSet cpus, Integer nice,
-                  SchedulingPolicy policy, Thread.UncaughtExceptionHandler handler) {
+                  SchedulingPolicy policy, Long timerSlack, Thread.UncaughtExceptionHandler handler) {
         ControlledThread newThread(Runnable task, boolean failureToStarter) {
             Checks.requireNonNull(task, "task");
             if (needsOs() && !Threads.OS.isSupported()) {
-                throw new UnsupportedOperationException("CPU sets, nice values and policies need Linux; "
+                throw new UnsupportedOperationException("CPU sets, nice values, policies and timer slack need Linux; "
                         + "check Affinity.isSupported() first");
             }
             String threadName = counter == null ? name : name + counter.getAndIncrement();
@@ -223,7 +237,7 @@ public final class ThreadBuilder {
         }
 
         boolean needsOs() {
-            return cpus != null || nice != null || policy != null;
+            return cpus != null || nice != null || policy != null || timerSlack != null;
         }
 
         /**
@@ -236,6 +250,9 @@ public final class ThreadBuilder {
             }
             if (nice != null) {
                 Scheduling.setNice(nice);
+            }
+            if (timerSlack != null) {
+                Scheduling.setTimerSlack(timerSlack);
             }
             if (cpus != null) {
                 Affinity.set(cpus);

@@ -82,6 +82,8 @@ public final class ThreadControlException extends RuntimeException {
                 case "sched_setscheduler" -> "real-time policies (FIFO, RR) need CAP_SYS_NICE: run as root, grant the "
                         + "capability (setcap cap_sys_nice+ep on the java binary) or raise RLIMIT_RTPRIO";
                 case "setpriority" -> "changing another user's thread needs CAP_SYS_NICE";
+                case "mlockall" -> "locking memory needs CAP_IPC_LOCK or an RLIMIT_MEMLOCK (ulimit -l) as large as the"
+                        + " process";
                 default -> "the process lacks the privilege for this call (CAP_SYS_NICE)";
             };
             case Errno.EACCES -> "lowering the nice value (raising priority) needs CAP_SYS_NICE or a higher "
@@ -94,6 +96,9 @@ public final class ThreadControlException extends RuntimeException {
                 default -> "an argument was out of range";
             };
             case Errno.ESRCH -> "the thread has already terminated";
+            case Errno.ENOMEM -> "mlockall".equals(call) ? "the process maps more than RLIMIT_MEMLOCK (ulimit -l) allows"
+                    + " it to lock: raise the limit, grant CAP_IPC_LOCK, or lock on fault (MemoryLock.lockAll(true))"
+                    : "the kernel is out of memory for this call";
             default -> "see man 2 " + call;
         };
     }

@@ -73,5 +73,11 @@ final class Threads {
             return os.futexLockPi(word, timed, deadline);
         }
         @Override public int futexUnlockPi(MemorySegment word) { return os.futexUnlockPi(word); }
+        @Override public void lockMemory(int flags) { run(() -> os.lockMemory(flags)); }
+        @Override public void unlockMemory() { run(os::unlockMemory); }
+        @Override public long timerSlack() { return call(os::timerSlack); }
+        @Override public void setTimerSlack(long nanos) { run(() -> os.setTimerSlack(nanos)); }
+        @Override public void sleepUntil(long deadline) { run(() -> os.sleepUntil(deadline)); }
+        @Override public long monotonicNanos() { return os.monotonicNanos(); }
     }
 }

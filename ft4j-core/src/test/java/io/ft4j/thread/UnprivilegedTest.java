@@ -23,12 +23,18 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class UnprivilegedTest {
-    private static final int CAP_SYS_NICE = 23;
+    static final int CAP_IPC_LOCK = 14;
+    static final int CAP_SYS_NICE = 23;
     private static final int LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 
     /** Removes CAP_SYS_NICE from the calling thread's effective and permitted sets; false if that is impossible. */
-    @SuppressWarnings("restricted")
     private static boolean dropSysNiceOnThisThread() throws Throwable {
+        return dropOnThisThread(CAP_SYS_NICE);
+    }
+
+    /** Removes a capability from the calling thread's effective and permitted sets; false if that is impossible. */
+    @SuppressWarnings("restricted")
+    static boolean dropOnThisThread(int capability) throws Throwable {
         Linker linker = Linker.nativeLinker();
         FunctionDescriptor fd = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
         MethodHandle capget = linker.downcallHandle(linker.defaultLookup().find("capget").orElseThrow(), fd);
@@ -42,11 +48,11 @@ class UnprivilegedTest {
                 return false;
             }
             int effective = data.get(JAVA_INT, 0);
-            if ((effective & (1 << CAP_SYS_NICE)) == 0) {
+            if ((effective & (1 << capability)) == 0) {
                 return true; // already unprivileged
             }
-            data.set(JAVA_INT, 0, effective & ~(1 << CAP_SYS_NICE));
-            data.set(JAVA_INT, 4, data.get(JAVA_INT, 4) & ~(1 << CAP_SYS_NICE));
+            data.set(JAVA_INT, 0, effective & ~(1 << capability));
+            data.set(JAVA_INT, 4, data.get(JAVA_INT, 4) & ~(1 << capability));
             return (int) capset.invokeExact(header, data) == 0;
         }
     }

@@ -16,6 +16,8 @@ public final class Errno {
     public static final int EINVAL = 22;
     /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Out of memory (or over a memory limit). */
+    public static final int ENOMEM = 12;
     /** Try again. */
     public static final int EAGAIN = 11;
     /** Resource deadlock would occur. */

@@ -66,6 +66,18 @@ final class LinuxThreads implements NativeThreads {
     private static final MethodHandle clockGettime = link("clock_gettime",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
 
+    private static final MethodHandle mlockall = link("mlockall", FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERR);
+    private static final MethodHandle munlockall = link("munlockall", FunctionDescriptor.of(JAVA_INT), ERR);
+    /** {@code prctl(option, arg2, arg3, arg4, arg5)}: variadic after the option. */
+    private static final MethodHandle prctl = link("prctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG), ERR, Linker.Option.firstVariadicArg(1));
+    /** Returns the error number itself (not -1 and errno), 0 when the deadline was reached. */
+    private static final MethodHandle clockNanosleep = link("clock_nanosleep",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final int PR_SET_TIMERSLACK = 29;
+    private static final int PR_GET_TIMERSLACK = 30;
+    private static final int TIMER_ABSTIME = 1;
+
     private static final long SYS_FUTEX = switch (System.getProperty("os.arch")) {
         case "amd64", "x86_64" -> 202L;
         case "aarch64", "riscv64" -> 98L;
@@ -283,6 +295,97 @@ final class LinuxThreads implements NativeThreads {
             check(rc, state, "sched_setscheduler");
         } catch (OsCallException e) {
             throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public void lockMemory(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            check((int) mlockall.invokeExact(state, flags), state, "mlockall");
+        } catch (OsCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public void unlockMemory() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            check((int) munlockall.invokeExact(state), state, "munlockall");
+        } catch (OsCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long timerSlack() {
+        // prctl returns the slack as an int, which a slack above 2^31 - 1 ns overflows: /proc has the whole value
+        // (Linux 4.6+; /proc/<tid> reaches a thread's own directory, which the task list does not carry this file in)
+        try {
+            return Long.parseLong(Files.readString(Path.of("/proc/" + currentTid() + "/timerslack_ns")).strip());
+        } catch (IOException | NumberFormatException e) {
+            // an older kernel: ask prctl
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) prctl.invokeExact(state, PR_GET_TIMERSLACK, 0L, 0L, 0L, 0L);
+            check(rc, state, "prctl");
+            return rc & 0xFFFF_FFFFL;
+        } catch (OsCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public void setTimerSlack(long nanos) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            check((int) prctl.invokeExact(state, PR_SET_TIMERSLACK, nanos, 0L, 0L, 0L), state, "prctl");
+        } catch (OsCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public void sleepUntil(long deadline) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            ts.set(JAVA_LONG, 0, Math.floorDiv(deadline, 1_000_000_000L));
+            ts.set(JAVA_LONG, 8, Math.floorMod(deadline, 1_000_000_000L));
+            int rc;
+            while ((rc = (int) clockNanosleep.invokeExact(CLOCK_MONOTONIC, TIMER_ABSTIME, ts, MemorySegment.NULL))
+                    == Errno.EINTR) {
+                // a signal handler ran: the deadline is absolute, so sleeping again is exact
+            }
+            if (rc != 0) {
+                throw new OsCallException("clock_nanosleep", rc);
+            }
+        } catch (OsCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long monotonicNanos() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            if ((int) clockGettime.invokeExact(CLOCK_MONOTONIC, ts) != 0) {
+                throw new IllegalStateException("clock_gettime(CLOCK_MONOTONIC) failed");
+            }
+            return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
         } catch (Throwable t) {
             throw unexpected(t);
         }

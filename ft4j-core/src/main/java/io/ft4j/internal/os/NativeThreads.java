@@ -119,4 +119,50 @@ public interface NativeThreads {
      * @return 0, or the errno
      */
     int futexUnlockPi(java.lang.foreign.MemorySegment word);
+
+    /** mlockall flag: lock the pages mapped now. */
+    int MCL_CURRENT = 1;
+    /** mlockall flag: lock pages mapped later too. */
+    int MCL_FUTURE = 2;
+    /** mlockall flag (Linux 4.4+): lock pages as they are first touched, rather than touching them all now. */
+    int MCL_ONFAULT = 4;
+
+    /**
+     * mlockall: locks the process's pages in memory, so that no page fault on them waits for disk.
+     *
+     * @param flags MCL_ flags
+     */
+    void lockMemory(int flags);
+
+    /** munlockall: undoes {@link #lockMemory(int)} for every page of the process. */
+    void unlockMemory();
+
+    /**
+     * Returns the calling thread's timer slack: how late the kernel may fire its timers to batch wake-ups.
+     *
+     * @return the slack in nanoseconds
+     */
+    long timerSlack();
+
+    /**
+     * Sets the calling thread's timer slack (prctl PR_SET_TIMERSLACK).
+     *
+     * @param nanos the slack in nanoseconds, at least 1; 0 restores the thread's default
+     */
+    void setTimerSlack(long nanos);
+
+    /**
+     * Sleeps until {@code CLOCK_MONOTONIC}, the clock of {@link System#nanoTime()} on Linux, reaches a deadline
+     * (clock_nanosleep with TIMER_ABSTIME, resumed after a signal). Not woken by {@link Thread#interrupt()}.
+     *
+     * @param deadline the deadline, in nanoseconds of {@code CLOCK_MONOTONIC}
+     */
+    void sleepUntil(long deadline);
+
+    /**
+     * Returns {@code CLOCK_MONOTONIC} in nanoseconds, as clock_gettime reads it.
+     *
+     * @return the time
+     */
+    long monotonicNanos();
 }

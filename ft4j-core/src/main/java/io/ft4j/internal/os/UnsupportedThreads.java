@@ -31,4 +31,10 @@ public final class UnsupportedThreads implements NativeThreads {
         throw refuse();
     }
     @Override public int futexUnlockPi(java.lang.foreign.MemorySegment word) { throw refuse(); }
+    @Override public void lockMemory(int flags) { throw refuse(); }
+    @Override public void unlockMemory() { throw refuse(); }
+    @Override public long timerSlack() { throw refuse(); }
+    @Override public void setTimerSlack(long nanos) { throw refuse(); }
+    @Override public void sleepUntil(long deadline) { throw refuse(); }
+    @Override public long monotonicNanos() { throw refuse(); }
 }

@@ -105,7 +105,9 @@ import java.util.function.BooleanSupplier;
  * Writer. CAS OWNED into `state` when it is clear: on the fast path only with no central reader and bias COMPACT;
  * otherwise also with readers in (it drains them). A writer that finds OWNED taken registers (WRITER), parks on
  * `blockedWriters` (first-in first-out), and is woken by a release through signalUnlessPending (one woken writer at a
- * time, as AQS does), then barges like any other; one that loses goes back to the front of the list. Having won OWNED: if bias is BIASED, store REVOKING at once, so no new reader takes the
+ * time, as AQS does). Its wait condition is the CAS that takes OWNED, and a woken waiter that fails it goes back to
+ * the front of the list before it clears the pending mark, so, as an AQS node stays queued while it retries, no
+ * writer that came later is woken ahead of it; newcomers that have not parked may still barge. Having won OWNED: if bias is BIASED, store REVOKING at once, so no new reader takes the
  * biased path while this writer waits; wait for the central count to reach 0; if a central reader that checked for
  * writers just before OWNED was set turned bias on meanwhile (it does so while holding its read lock, so the writer
  * sees the store once it has drained it), revoke again; unless COMPACT, wait for every slot to be 0, then store
@@ -156,6 +158,11 @@ public final class ReaderWriterLock implements ReadWriteLock {
     /** A writer that waits for readers to leave, which are inside already and soon done, looks longer first. */
     private static final int DRAIN_SPINS = 1_000;
     private static final int DRAIN_YIELDS = 4;
+
+    /** Acquisition modes: tryLock(), lockInterruptibly() and timed tryLock, lock(). */
+    private static final int TRY = 0;
+    private static final int INTERRUPTIBLE = 1;
+    private static final int UNINTERRUPTIBLE = 2;
 
     private static final int COMPACT = 0;
     private static final int BIASED = 1;
@@ -210,6 +217,8 @@ public final class ReaderWriterLock implements ReadWriteLock {
     private final Waiters draining = new Waiters();
 
     private final BooleanSupplier notOwned = () -> (state & OWNED) == 0L;
+    /** A registered writer's wait condition: takes the owned bit, withdrawing the registration, if it is free. */
+    private final BooleanSupplier takeOwned = this::takeOwnedAsRegistered;
     private final BooleanSupplier noCentralReaders = () -> (state & ~WRITE_BITS) == 0L;
     private final BooleanSupplier slotsClear = this::slotsClear;
 
@@ -307,11 +316,11 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     // ------------------------------------------------------------------ read side
 
-    private boolean acquireRead(boolean blocking, boolean timed, long deadline) throws InterruptedException {
-        if (LockOrder.checking && blocking) {
+    private boolean acquireRead(int mode, boolean timed, long deadline) throws InterruptedException {
+        if (LockOrder.checking && mode != TRY) {
             LockOrder.acquiring(order, true);
         }
-        if (!readFast() && !readCentral(blocking, timed, deadline)) {
+        if (!readFast() && !readCentral(mode, timed, deadline)) {
             return false;
         }
         if (LockOrder.checking) {
@@ -378,7 +387,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
         return h != null && h.tid == tid ? h : central.get();
     }
 
-    private boolean readCentral(boolean blocking, boolean timed, long deadline) throws InterruptedException {
+    private boolean readCentral(int mode, boolean timed, long deadline) throws InterruptedException {
         Thread me = Thread.currentThread();
         Holds h = holds(me.threadId());
         boolean crowded = false;
@@ -403,7 +412,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
                     h.count++;
                     return true;
                 }
-            } else if (!blocking || !readSlow(timed, deadline)) {
+            } else if (mode == TRY || !readSlow(mode, timed, deadline)) {
                 return false;
             } else if (readFast()) { // the writer left; bias may be on again
                 return true;
@@ -412,10 +421,10 @@ public final class ReaderWriterLock implements ReadWriteLock {
     }
 
     /** Waits until no writer holds or waits; false on timeout. */
-    private boolean readSlow(boolean timed, long deadline) throws InterruptedException {
+    private boolean readSlow(int mode, boolean timed, long deadline) throws InterruptedException {
         LockWaitEvent event = LockWaitEvent.begin(order.name, "read", owner, LockWaitEvent.UNKNOWN);
         try {
-            return blockedReaders.await(notOwned, SPINS, YIELDS, timed, deadline);
+            return blockedReaders.await(notOwned, SPINS, YIELDS, timed, deadline, waitFlags(mode));
         } finally {
             LockWaitEvent.end(event);
         }
@@ -465,7 +474,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     // ------------------------------------------------------------------ write side
 
-    private boolean acquireWrite(boolean blocking, boolean timed, long deadline) throws InterruptedException {
+    private boolean acquireWrite(int mode, boolean timed, long deadline) throws InterruptedException {
         long s;
         if (!LockOrder.checking && ((s = state) & ~WAITING_WRITERS) == 0L
                 && STATE.compareAndSet(this, s, s | OWNED)) {
@@ -473,13 +482,13 @@ public final class ReaderWriterLock implements ReadWriteLock {
                 enterWrite(Thread.currentThread()); // the fast path, kept small so that it inlines into its caller
                 return true;
             }
-            return acquireWriteSlow(true, blocking, timed, deadline);
+            return acquireWriteSlow(true, mode, timed, deadline);
         }
-        return acquireWriteSlow(false, blocking, timed, deadline);
+        return acquireWriteSlow(false, mode, timed, deadline);
     }
 
     /** The rest: re-entry, lock-order checks, bias revocation and waiting; {@code owned} if the fast path won. */
-    private boolean acquireWriteSlow(boolean owned, boolean blocking, boolean timed, long deadline)
+    private boolean acquireWriteSlow(boolean owned, int mode, boolean timed, long deadline)
             throws InterruptedException {
         Thread me = Thread.currentThread();
         if (!owned) {
@@ -493,13 +502,13 @@ public final class ReaderWriterLock implements ReadWriteLock {
                 }
                 return true;
             }
-            if (LockOrder.checking && blocking) {
+            if (LockOrder.checking && mode != TRY) {
                 LockOrder.acquiring(order, false);
             }
             long s = state;
             owned = (s & ~WAITING_WRITERS) == 0L && STATE.compareAndSet(this, s, s | OWNED);
         }
-        if (!(owned && bias == COMPACT) && !writeSlow(me, owned, blocking, timed, deadline)) {
+        if (!(owned && bias == COMPACT) && !writeSlow(me, owned, mode, timed, deadline)) {
             return false;
         }
         enterWrite(me);
@@ -539,20 +548,20 @@ public final class ReaderWriterLock implements ReadWriteLock {
      * Wins the owned bit, unless the fast path already did ({@code owned}), then waits for readers to leave and
      * revokes bias. A writer that gives up withdraws everything it added to the writer word.
      */
-    private boolean writeSlow(Thread me, boolean owned, boolean blocking, boolean timed, long deadline)
+    private boolean writeSlow(Thread me, boolean owned, int mode, boolean timed, long deadline)
             throws InterruptedException {
         if (!owned) {
-            if (!blocking) {
+            if (mode == TRY) {
                 refuseUpgrade(me);
                 return false;
             }
-            if (!acquireOwned(me, timed, deadline)) {
+            if (!acquireOwned(me, mode, timed, deadline)) {
                 return false;
             }
         }
         boolean drained = false;
         try {
-            drained = drain(me, blocking, timed, deadline);
+            drained = drain(me, mode, timed, deadline);
             return drained;
         } finally {
             if (!drained) {
@@ -565,7 +574,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
      * Takes the owned bit: spins briefly, then registers as a waiting writer and parks until woken. One that finds it
      * free takes it, even ahead of writers that wait; waiting writers are woken in the order they came.
      */
-    private boolean acquireOwned(Thread me, boolean timed, long deadline) throws InterruptedException {
+    private boolean acquireOwned(Thread me, int mode, boolean timed, long deadline) throws InterruptedException {
         LockWaitEvent event = null;
         boolean registered = false;
         boolean acquired = false;
@@ -585,8 +594,11 @@ public final class ReaderWriterLock implements ReadWriteLock {
                     event = LockWaitEvent.begin(order.name, "write", owner, LockWaitEvent.UNKNOWN);
                     STATE.getAndAdd(this, WRITER);
                     registered = true;
-                } else if (!blockedWriters.await(notOwned, 0, 0, timed, deadline)) {
-                    return false;
+                } else {
+                    // the wait's condition takes the lock, so a writer stays in line until it has it (as an AQS node
+                    // stays queued while it retries): none woken later can be let in ahead of it
+                    acquired = blockedWriters.await(takeOwned, 0, 0, timed, deadline, waitFlags(mode));
+                    return acquired;
                 }
             }
         } finally {
@@ -597,12 +609,21 @@ public final class ReaderWriterLock implements ReadWriteLock {
         }
     }
 
+    private boolean takeOwnedAsRegistered() {
+        for (long s; ((s = state) & OWNED) == 0L; ) {
+            if (STATE.compareAndSet(this, s, (s - WRITER) | OWNED)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Revokes bias, waits for the central readers to leave, revokes bias again if one of them turned it back on, then
      * waits for the biased readers to leave. Called by the thread that set OWNED. Revoking first keeps new readers
      * off the biased path while this writer waits (writer preference).
      */
-    private boolean drain(Thread me, boolean blocking, boolean timed, long deadline) throws InterruptedException {
+    private boolean drain(Thread me, int mode, boolean timed, long deadline) throws InterruptedException {
         long start = 0L;
         if (bias == BIASED) {
             start = System.nanoTime();
@@ -610,7 +631,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
         }
         if ((state & ~WRITE_BITS) != 0L) {
             refuseUpgrade(me);
-            if (!(blocking && awaitReaders(noCentralReaders, timed, deadline))) {
+            if (!(mode != TRY && awaitReaders(noCentralReaders, mode, timed, deadline))) {
                 return false;
             }
         }
@@ -627,7 +648,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
         boolean clear = slotsClear();
         if (!clear) {
             refuseUpgrade(me);
-            clear = blocking && awaitReaders(slotsClear, timed, deadline);
+            clear = mode != TRY && awaitReaders(slotsClear, mode, timed, deadline);
         }
         if (clear) {
             bias = COMPACT; // no reader can turn bias on while OWNED is set
@@ -639,18 +660,23 @@ public final class ReaderWriterLock implements ReadWriteLock {
         // A biased reader whose slot count is full takes further re-entrant holds centrally, even while this writer
         // waits for slots: look at the central count again. Only a thread already reading can add such a hold, so
         // once the slots and the count are both empty, nothing more can come in.
-        return clear && ((state & ~WRITE_BITS) == 0L || drain(me, blocking, timed, deadline));
+        return clear && ((state & ~WRITE_BITS) == 0L || drain(me, mode, timed, deadline));
     }
 
     /** Waits for readers to leave; the wait is recorded with no owner, as readers are many. */
-    private boolean awaitReaders(BooleanSupplier gone, boolean timed, long deadline) throws InterruptedException {
+    private boolean awaitReaders(BooleanSupplier gone, int mode, boolean timed, long deadline)
+            throws InterruptedException {
         LockWaitEvent event = LockWaitEvent.begin(order.name, "write (draining readers)", null,
                 LockWaitEvent.UNKNOWN);
         try {
-            return draining.await(gone, DRAIN_SPINS, DRAIN_YIELDS, timed, deadline);
+            return draining.await(gone, DRAIN_SPINS, DRAIN_YIELDS, timed, deadline, waitFlags(mode));
         } finally {
             LockWaitEvent.end(event);
         }
+    }
+
+    private static int waitFlags(int mode) {
+        return mode == UNINTERRUPTIBLE ? Waiters.UNINTERRUPTIBLE : 0;
     }
 
     /** Withdraws a writer that gave up, waking whoever it was holding off. */
@@ -887,21 +913,14 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     /** The two sides differ only in how they acquire and release; waiting, interruption and timeouts are shared. */
     private abstract class View implements Lock {
-        abstract boolean acquire(boolean blocking, boolean timed, long deadline) throws InterruptedException;
+        abstract boolean acquire(int mode, boolean timed, long deadline) throws InterruptedException;
 
         @Override
         public void lock() {
-            boolean interrupted = false;
-            for (;;) {
-                try {
-                    acquire(true, false, 0L);
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // keep waiting, as lock() must; the interrupt is restored below
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            try {
+                acquire(UNINTERRUPTIBLE, false, 0L); // waits through interrupts, and sets the flag again
+            } catch (InterruptedException e) {
+                throw new AssertionError(e); // an uninterruptible wait never throws it
             }
         }
 
@@ -910,13 +929,13 @@ public final class ReaderWriterLock implements ReadWriteLock {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            acquire(true, false, 0L);
+            acquire(INTERRUPTIBLE, false, 0L);
         }
 
         @Override
         public boolean tryLock() {
             try {
-                return acquire(false, false, 0L);
+                return acquire(TRY, false, 0L);
             } catch (InterruptedException e) {
                 throw new AssertionError(e); // a non-blocking attempt never waits
             }
@@ -928,7 +947,7 @@ public final class ReaderWriterLock implements ReadWriteLock {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            return acquire(true, true, deadline);
+            return acquire(INTERRUPTIBLE, true, deadline);
         }
 
         @Override
@@ -939,8 +958,8 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     private final class ReadView extends View {
         @Override
-        boolean acquire(boolean blocking, boolean timed, long deadline) throws InterruptedException {
-            return acquireRead(blocking, timed, deadline);
+        boolean acquire(int mode, boolean timed, long deadline) throws InterruptedException {
+            return acquireRead(mode, timed, deadline);
         }
 
         @Override
@@ -956,8 +975,8 @@ public final class ReaderWriterLock implements ReadWriteLock {
 
     private final class WriteView extends View {
         @Override
-        boolean acquire(boolean blocking, boolean timed, long deadline) throws InterruptedException {
-            return acquireWrite(blocking, timed, deadline);
+        boolean acquire(int mode, boolean timed, long deadline) throws InterruptedException {
+            return acquireWrite(mode, timed, deadline);
         }
 
         @Override

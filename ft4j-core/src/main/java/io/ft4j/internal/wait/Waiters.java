@@ -173,6 +173,9 @@ public final class Waiters {
 
     /** List order: unlinks nodes from the front until one moves from waiting to signalled. */
     private synchronized Node takeFirstWaiting(boolean mark) {
+        if (mark && woken != null) {
+            return null; // another signaller woke one since this one looked: the same rule, checked again in order
+        }
         for (Node h; (h = head) != null; ) {
             unlink(h);
             if (signalled(h, mark)) {
@@ -210,9 +213,16 @@ public final class Waiters {
     }
 
     /**
+     * {@link #await(BooleanSupplier, int, int, boolean, long, int) await} flag: an interrupt does not end the wait;
+     * the thread's interrupt flag is set again when the wait returns (as the JDK's uninterruptible lock waits do).
+     */
+    public static final int UNINTERRUPTIBLE = 2;
+
+    /**
      * Waits until {@code ready} is true.
      *
-     * @param ready the condition; side-effect free and cheap, tested many times
+     * @param ready the condition; cheap, tested many times, and free of side effects except one: it may take what
+     *     it waits for (a lock's compare-and-set), if it returns true exactly when it took it
      * @param spins how many times to test it between {@link Thread#onSpinWait()} before yielding
      * @param yields how many times to test it between {@link Thread#yield()} before parking
      * @param timed whether {@code deadline} applies
@@ -222,11 +232,33 @@ public final class Waiters {
      */
     public boolean await(BooleanSupplier ready, int spins, int yields, boolean timed, long deadline)
             throws InterruptedException {
+        return await(ready, spins, yields, timed, deadline, 0);
+    }
+
+    /**
+     * Waits until {@code ready} is true, as {@link #await(BooleanSupplier, int, int, boolean, long)} does, with
+     * flags: {@link #UNINTERRUPTIBLE} keeps waiting through interrupts.
+     *
+     * @param ready the condition; cheap, tested many times, and free of side effects except one: it may take what
+     *     it waits for (a lock's compare-and-set), if it returns true exactly when it took it
+     * @param spins how many times to test it between {@link Thread#onSpinWait()} before yielding
+     * @param yields how many times to test it between {@link Thread#yield()} before parking
+     * @param timed whether {@code deadline} applies
+     * @param deadline a {@link System#nanoTime()} value after which to give up, if {@code timed}
+     * @param flags {@link #UNINTERRUPTIBLE}, or 0
+     * @return true if {@code ready} was seen true, false if the deadline passed first
+     * @throws InterruptedException if the thread is interrupted while waiting (its flag is cleared), unless
+     *     {@link #UNINTERRUPTIBLE}
+     */
+    public boolean await(BooleanSupplier ready, int spins, int yields, boolean timed, long deadline, int flags)
+            throws InterruptedException {
+        boolean interruptible = (flags & UNINTERRUPTIBLE) == 0;
         for (int i = 0; i < spins; i++) {
             if (ready.getAsBoolean()) {
                 return true;
             }
-            if ((i & (CHECK_EVERY - 1)) == CHECK_EVERY - 1 && pastDeadlineOrInterrupted(timed, deadline)) {
+            if ((i & (CHECK_EVERY - 1)) == CHECK_EVERY - 1
+                    && pastDeadlineOrInterrupted(interruptible, timed, deadline)) {
                 return false;
             }
             Thread.onSpinWait();
@@ -235,7 +267,7 @@ public final class Waiters {
             if (ready.getAsBoolean()) {
                 return true;
             }
-            if (Thread.interrupted()) {
+            if (interruptible && Thread.interrupted()) {
                 throw new InterruptedException();
             }
             long now = System.nanoTime();
@@ -255,35 +287,46 @@ public final class Waiters {
         }
         Thread me = Thread.currentThread();
         Node node = null;
-        boolean woke = false;
-        for (;;) {
-            if (node == null) {
-                node = push(me, woke);
-            }
-            if (ready.getAsBoolean()) {
-                leave(node, false);
-                return true;
-            }
-            if (Thread.interrupted()) {
-                leave(node, true);
-                throw new InterruptedException();
-            }
-            if (timed) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0L) {
-                    leave(node, true);
-                    return false;
+        boolean interrupted = false; // consumed while uninterruptible: set again on the way out
+        try {
+            for (;;) {
+                if (node == null) {
+                    node = push(me, false);
                 }
-                LockSupport.parkNanos(this, remaining);
-            } else {
-                LockSupport.park(this);
+                if (ready.getAsBoolean()) {
+                    leave(node, false);
+                    return true;
+                }
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        leave(node, true);
+                        throw new InterruptedException();
+                    }
+                    interrupted = true;
+                }
+                if (timed) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0L) {
+                        leave(node, true);
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, remaining);
+                } else {
+                    LockSupport.park(this);
+                }
+                if (node.state == SIGNALLED) {
+                    // Consumed: the signaller took the node off. Back in line first (at the front of a list), so
+                    // that no later waiter is woken ahead of this one, then clear the pending mark, then (next round)
+                    // test the condition: Dekker with signalUnlessPending, which makes the condition true and then
+                    // reads the mark.
+                    Node consumed = node;
+                    node = push(me, true);
+                    WOKEN.compareAndSet(this, consumed, (Node) null);
+                }
             }
-            if (node.state == SIGNALLED) {
-                // consumed: the signaller popped it. Clear the pending mark before the next test of the condition
-                // (Dekker with signalUnlessPending: it makes the condition true, then reads the mark).
-                WOKEN.compareAndSet(this, node, (Node) null);
-                node = null; // the next round tests, then registers again (in list order, at the front)
-                woke = true;
+        } finally {
+            if (interrupted) {
+                me.interrupt();
             }
         }
     }
@@ -293,8 +336,9 @@ public final class Waiters {
      *
      * @throws InterruptedException if the thread was interrupted (its flag is cleared)
      */
-    private static boolean pastDeadlineOrInterrupted(boolean timed, long deadline) throws InterruptedException {
-        if (Thread.interrupted()) {
+    private static boolean pastDeadlineOrInterrupted(boolean interruptible, boolean timed, long deadline)
+            throws InterruptedException {
+        if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
         return timed && deadline - System.nanoTime() <= 0L;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ft4j", mixinStandardHelpOptions = true, version = "ft4j 0.1.0-SNAPSHOT",
         description = "Fine-grained threading for Java: demos of what goes wrong between threads, and ft4j's tools for it.",
-        subcommands = {DemoCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, BenchCommand.class, CpusCommand.class})
 public final class Ft4j implements Runnable {
     /** Exit code for bad usage (picocli's USAGE code). */
     static final int USAGE = 2;
@@ -54,7 +54,8 @@ public final class Ft4j implements Runnable {
         cl.getCommandSpec().usageMessage().footer("",
                 "Run every demo:  ft4j demo",
                 "Run one demo:    ft4j demo <name> [options]   (ft4j demo <name> --help)",
-                "Benchmarks:      ft4j bench --quick           (ft4j bench --help)");
+                "Benchmarks:      ft4j bench --quick           (ft4j bench --help)",
+                "CPUs:            ft4j cpus                    (topology, budget, reservations)");
         // Bad usage: one line on stderr and exit code 2, not a screen of usage text.
         cl.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine where = ex.getCommandLine();

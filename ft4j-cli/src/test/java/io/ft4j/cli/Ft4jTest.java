@@ -102,6 +102,24 @@ class Ft4jTest {
     }
 
     @Test
+    void cpusPrintsTopologyBudgetPoolAndWhoHoldsWhichCpu(@org.junit.jupiter.api.io.TempDir Path dir) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ft4j.thread.Affinity.isSupported());
+        io.ft4j.thread.CpuSet mine = io.ft4j.thread.CpuSet.of(io.ft4j.thread.CpuTopology.read().cpus().first());
+        io.ft4j.thread.CpuPool pool = io.ft4j.thread.CpuPool.builder().directory(dir).cpus(mine).bind(false).build();
+        try (io.ft4j.thread.CpuReservation r = pool.reserveAny()) {
+            assertEquals(0, run("cpus", "--dir", dir.toString()), err.toString());
+            String text = out.toString();
+            for (String part : new String[] {"Topology:", "Budget:       usable CPUs", "Runtime.availableProcessors()",
+                    "Pool:         CPU pool", "lock files in " + dir,
+                    "CPU " + r.cpu() + " held by this process (thread \"" + Thread.currentThread().getName()}) {
+                assertTrue(text.contains(part), part + " in:\n" + text);
+            }
+        }
+        assertEquals(Ft4j.USAGE, run("cpus", "--keep-for-os", "zero"));
+        assertTrue(err.toString().contains("--keep-for-os"), err.toString());
+    }
+
+    @Test
     void affinityDemoShowsTopologyPinnedWorkersOnTheirCpuAndTheNiceContest() {
         org.junit.jupiter.api.Assumptions.assumeTrue(io.ft4j.thread.Affinity.isSupported());
         assertEquals(0, run("demo", "affinity", "--seconds", "0.3"), err.toString());

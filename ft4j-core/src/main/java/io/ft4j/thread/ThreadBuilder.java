@@ -37,6 +37,8 @@ public final class ThreadBuilder {
     private Integer nice;
     private SchedulingPolicy policy;
     private Long timerSlack;
+    private CpuPool reservePool;
+    private boolean wholeCore;
     private Thread.UncaughtExceptionHandler handler;
 
     /** Creates a builder with no settings: non-daemon threads named {@code ft4j-0}, {@code ft4j-1}, ... */
@@ -154,6 +156,34 @@ public final class ThreadBuilder {
     }
 
     /**
+     * Makes each thread reserve a CPU of its own from {@code pool} ({@link CpuPool#reserveAny()}) before its task
+     * runs, pinned there if the pool binds; the reservation is released when the thread ends. If none is free, the
+     * thread ends with {@link CpuUnavailableException} without running its task ({@link #start(Runnable)} throws it).
+     *
+     * @param pool the pool to reserve from
+     * @return this builder
+     * @throws NullPointerException if {@code pool} is null
+     */
+    public ThreadBuilder reserveCpu(CpuPool pool) {
+        this.reservePool = Checks.requireNonNull(pool, "pool");
+        this.wholeCore = false;
+        return this;
+    }
+
+    /**
+     * As {@link #reserveCpu(CpuPool)}, but each thread reserves a whole physical core ({@link CpuPool#reserveCore()}).
+     *
+     * @param pool the pool to reserve from
+     * @return this builder
+     * @throws NullPointerException if {@code pool} is null
+     */
+    public ThreadBuilder reserveCore(CpuPool pool) {
+        this.reservePool = Checks.requireNonNull(pool, "pool");
+        this.wholeCore = true;
+        return this;
+    }
+
+    /**
      * Sets the threads' uncaught exception handler, as {@link Thread.Builder#uncaughtExceptionHandler} does.
      *
      * @param handler the handler
@@ -220,12 +250,17 @@ public final class ThreadBuilder {
     }
 
     private Config config(AtomicLong numbers) {
-        return new Config(name, numbers, daemon, cpus, nice, policy, timerSlack, handler);
+        if (cpus != null && reservePool != null) {
+            throw new IllegalStateException("both cpus(...) and a CPU reservation are set: a reserving thread is pinned"
+                    + " to the CPU it reserves, so set one of them");
+        }
+        return new Config(name, numbers, daemon, cpus, nice, policy, timerSlack, reservePool, wholeCore, handler);
     }
 
     /** A snapshot of the settings. */
     record Config(String name, AtomicLong counter, boolean daemon, CpuSet cpus, Integer nice,
-                  SchedulingPolicy policy, Long timerSlack, Thread.UncaughtExceptionHandler handler) {
+                  SchedulingPolicy policy, Long timerSlack, CpuPool reservePool, boolean wholeCore,
+                  Thread.UncaughtExceptionHandler handler) {
         ControlledThread newThread(Runnable task, boolean failureToStarter) {
             Checks.requireNonNull(task, "task");
             if (needsOs() && !Threads.OS.isSupported()) {
@@ -237,7 +272,7 @@ public final class ThreadBuilder {
         }
 
         boolean needsOs() {
-            return cpus != null || nice != null || policy != null || timerSlack != null;
+            return cpus != null || nice != null || policy != null || timerSlack != null || reservePool != null;
         }
 
         /**
@@ -256,6 +291,13 @@ public final class ThreadBuilder {
             }
             if (cpus != null) {
                 Affinity.set(cpus);
+            }
+            if (reservePool != null) { // released by the thread's exit actions
+                if (wholeCore) {
+                    reservePool.reserveCore();
+                } else {
+                    reservePool.reserveAny();
+                }
             }
         }
     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run every demo in turn, or the one named.",
         subcommands = {RaceDemo.class, IntervalDemo.class, LockOrderDemo.class, GatherDemo.class, QueueDemo.class, AffinityDemo.class,
-                PriorityDemo.class, FibonacciDemo.class, PrimesDemo.class, MergeSortDemo.class, TspDemo.class})
+                PriorityDemo.class, JitterDemo.class, FibonacciDemo.class, PrimesDemo.class, MergeSortDemo.class, TspDemo.class})
 final class DemoCommand implements Callable<Integer> {
     /** Where the tour points next. */
     static final String NEXT = "Next: the guides in docs/README.md (each demo's class is in one of them), "

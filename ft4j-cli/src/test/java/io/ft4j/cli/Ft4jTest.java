@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,7 +29,7 @@ class Ft4jTest {
         assertTrue(heading > 0, text);
         java.util.List<String> list = lines.subList(heading + 1, lines.size()).stream()
                 .takeWhile(l -> !l.isBlank()).toList();
-        assertEquals(11, list.stream().filter(l -> l.matches("  [a-z]+ +\\S.*")).count(), "one line per demo:\n" + text);
+        assertEquals(12, list.stream().filter(l -> l.matches("  [a-z]+ +\\S.*")).count(), "one line per demo:\n" + text);
         for (String line : list) {
             assertTrue(line.matches("  [a-z]+ +\\S.*") || line.matches(" {13,}\\S.*"),
                     "a demo, or its description wrapped under the description column: '" + line + "'");
@@ -48,7 +49,7 @@ class Ft4jTest {
     @Test
     void everyDemoSumsItselfUpForTheTour() {
         picocli.CommandLine demo = new picocli.CommandLine(new Ft4j()).getSubcommands().get("demo");
-        assertEquals(11, demo.getSubcommands().size());
+        assertEquals(12, demo.getSubcommands().size());
         for (picocli.CommandLine d : demo.getSubcommands().values()) {
             assertTrue(d.getCommand() instanceof Demo, d.getCommandName() + " has no takeaway for the closing summary");
         }
@@ -117,6 +118,31 @@ class Ft4jTest {
         }
         assertEquals(Ft4j.USAGE, run("cpus", "--keep-for-os", "zero"));
         assertTrue(err.toString().contains("--keep-for-os"), err.toString());
+    }
+
+    @Test
+    void jitterDemoHasARowPerConfigurationAndAChart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ft4j.thread.Scheduling.isSupported());
+        assertEquals(0, run("demo", "jitter", "--seconds", "0.15", "--out", dir.toString()), err.toString());
+        String text = out.toString();
+        int rows = 0;
+        for (String config : new String[] {"default", "pinned", "SCHED_FIFO", "FIFO+pinned+slack+mlock"}) {
+            for (String sleep : new String[] {"clock_nanosleep", "parkNanos"}) {
+                for (String hogs : new String[] {"no", "yes"}) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(
+                            config) + " +" + sleep + " +" + hogs + " +(\\d+|  skipped)", java.util.regex.Pattern.MULTILINE)
+                            .matcher(text);
+                    assertTrue(m.find(), config + "/" + sleep + "/" + hogs + " in:\n" + text);
+                    rows++;
+                }
+            }
+        }
+        assertEquals(16, rows);
+        assertTrue(java.util.regex.Pattern.compile("^default +clock_nanosleep +no +[1-9]\\d* ", java.util.regex.Pattern.MULTILINE)
+                .matcher(text).find(), "the default run measured wake-ups:\n" + text);
+        assertTrue(text.contains("p99 wake-up latency"), text);
+        assertTrue(Files.readString(dir.resolve("jitter.svg")).contains("<svg"), "the chart was written");
+        assertEquals(2, run("demo", "jitter", "--period-us", "10"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ft4j.thread;
 
 import io.ft4j.internal.util.Checks;
+import io.ft4j.internal.util.LinkedNodes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
@@ -66,8 +67,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Thread#isAlive()} observed).
  */
 /*
- * Algorithm. Each thread that registers gets one Actions object: an intrusive doubly-linked list of Entry nodes in
- * registration order, guarded by the Actions object's monitor. register() appends at the tail; unregister() unlinks
+ * Algorithm. Each thread that registers gets one Actions object: an intrusive doubly-linked list (LinkedNodes) of
+ * Entry nodes in registration order, guarded by the Actions object's monitor. register() appends at the tail; unregister() unlinks
  * its entry wherever it is; the run pops the head one entry at a time, releases the monitor, and runs the action. An
  * entry leaves the list exactly once (unlinked by unregister, or popped by the run), and leaving it clears every
  * reference the entry holds (action, neighbours), so a withdrawn or finished action, and whatever it captured, is
@@ -263,8 +264,8 @@ public final class ThreadExit {
         private final Thread.UncaughtExceptionHandler handler;
         /** Held by whichever of the watcher and the exit hook runs a watched list; null for a ControlledThread's. */
         private final ReentrantLock runLock;
-        private Entry head;
-        private Entry tail;
+        /** Guarded by this object's monitor. */
+        private final LinkedNodes<Entry> entries = new LinkedNodes<>();
 
         Actions(Thread.UncaughtExceptionHandler handler, boolean watched) {
             this.handler = handler;
@@ -317,21 +318,13 @@ public final class ThreadExit {
         }
 
         synchronized void append(Entry e) {
-            Entry last = tail;
-            e.prev = last;
-            if (last == null) {
-                head = e;
-            } else {
-                last.next = e;
-            }
-            tail = e;
-            e.linked = true;
+            entries.addLast(e);
         }
 
         /** Unlinks {@code e} if the run has not popped it yet: called after its withdrawal. */
         synchronized void remove(Entry e) {
-            if (e.linked) {
-                unlink(e);
+            if (entries.remove(e)) {
+                e.action = null;
             }
         }
 
@@ -351,34 +344,14 @@ public final class ThreadExit {
          * when the list is empty.
          */
         private synchronized Runnable claimNext() {
-            for (Entry e; (e = head) != null; ) {
+            for (Entry e; (e = entries.pollFirst()) != null; ) {
                 Runnable action = e.action;
-                unlink(e);
+                e.action = null;
                 if (e.claim()) { // linearization point of running the action
                     return action;
                 }
             }
             return null;
-        }
-
-        /** Removes a linked entry and clears its references; the caller holds the monitor. */
-        private void unlink(Entry e) {
-            Entry p = e.prev;
-            Entry n = e.next;
-            if (p == null) {
-                head = n;
-            } else {
-                p.next = n;
-            }
-            if (n == null) {
-                tail = p;
-            } else {
-                n.prev = p;
-            }
-            e.prev = null;
-            e.next = null;
-            e.action = null;
-            e.linked = false;
         }
 
         /**
@@ -403,7 +376,7 @@ public final class ThreadExit {
         }
     }
 
-    private static final class Entry implements Registration {
+    private static final class Entry extends LinkedNodes.Node<Entry> implements Registration {
         private static final int REGISTERED = 0;
         private static final int RAN = 1;
         private static final int CANCELLED = 2;
@@ -422,9 +395,6 @@ public final class ThreadExit {
         private volatile int state;
         /* Guarded by home's monitor; null once the entry has left the list. */
         private Runnable action;
-        private Entry prev;
-        private Entry next;
-        private boolean linked;
 
         Entry(Actions home, Runnable action) {
             this.home = home;

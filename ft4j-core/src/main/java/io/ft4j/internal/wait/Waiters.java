@@ -1,6 +1,7 @@
 package io.ft4j.internal.wait;
 
 import io.ft4j.internal.util.Checks;
+import io.ft4j.internal.util.LinkedNodes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ public final class Waiters {
 
     private Waiters(boolean fifo) {
         this.fifo = fifo;
+        this.list = fifo ? new LinkedNodes<>() : null;
     }
 
     /**
@@ -88,26 +90,23 @@ public final class Waiters {
     private static final long SLOW_YIELD_NANOS = 50_000L;
 
     private final boolean fifo;
-    /** The top of the stack, or the front of the list in {@link #fifo()} order. */
+    /** The top of the stack, or in {@link #fifo()} order a copy of the list's first node, written on every change. */
     private volatile Node head;
-    /** The back of the list in {@link #fifo()} order, guarded by this object's monitor; unused by a stack. */
-    private Node tail;
+    /** The waiters in {@link #fifo()} order, guarded by this object's monitor; null for a stack. */
+    private final LinkedNodes<Node> list;
     /** The node {@link #signalUnlessPending()} last woke, until its thread runs again; null if none. */
     private volatile Node woken;
 
     /** One wait episode of one thread; a thread pushes a fresh node after each signal it consumed. */
-    static final class Node {
+    static final class Node extends LinkedNodes.Node<Node> {
         final Thread thread;
-        /** The node below on a stack (set before the node is published, never changed), or the next in a list. */
-        Node next;
-        /** List order only, guarded by the monitor: the previous node, and whether the node is still linked. */
-        Node prev;
-        boolean linked;
+        /** The node below on a stack; null in a list, whose links are the superclass's, guarded by the monitor. */
+        final Node below;
         volatile int state;
 
-        Node(Thread thread, Node next) {
+        Node(Thread thread, Node below) {
             this.thread = thread;
-            this.next = next;
+            this.below = below;
         }
     }
 
@@ -164,7 +163,7 @@ public final class Waiters {
     /** Stack order: pops nodes until one moves from waiting to signalled; returns it, or null if none. */
     private Node popWaiting(boolean mark) {
         for (Node h; (h = head) != null; ) {
-            if (HEAD.compareAndSet(this, h, h.next) && signalled(h, mark)) {
+            if (HEAD.compareAndSet(this, h, h.below) && signalled(h, mark)) {
                 return h;
             }
         }
@@ -176,13 +175,16 @@ public final class Waiters {
         if (mark && woken != null) {
             return null; // another signaller woke one since this one looked: the same rule, checked again in order
         }
-        for (Node h; (h = head) != null; ) {
-            unlink(h);
-            if (signalled(h, mark)) {
-                return h;
+        try {
+            for (Node h; (h = list.pollFirst()) != null; ) {
+                if (signalled(h, mark)) {
+                    return h;
+                }
             }
+            return null;
+        } finally {
+            head = list.first();
         }
-        return null;
     }
 
     /**
@@ -205,10 +207,20 @@ public final class Waiters {
         if (head == null) {
             return;
         }
-        for (Node h = fifo ? takeAll() : (Node) HEAD.getAndSet(this, (Node) null); h != null; h = h.next) {
-            if (STATE.compareAndSet(h, WAITING, SIGNALLED)) {
-                LockSupport.unpark(h.thread);
+        if (fifo) {
+            for (Node h = takeAll(); h != null; h = h.next()) {
+                wake(h);
             }
+        } else {
+            for (Node h = (Node) HEAD.getAndSet(this, (Node) null); h != null; h = h.below) {
+                wake(h);
+            }
+        }
+    }
+
+    private static void wake(Node h) {
+        if (STATE.compareAndSet(h, WAITING, SIGNALLED)) {
+            LockSupport.unpark(h.thread);
         }
     }
 
@@ -358,63 +370,32 @@ public final class Waiters {
         }
     }
 
-    // List order. The waiter's registration and the signaller's read of `head` are the two sides of the Dekker in
-    // the class comment: a waiter that finds the list empty publishes itself by its volatile store to `head`; one
-    // that joins a non-empty list needs no store there, since a signaller that saw the list non-empty takes the
-    // monitor, and either takes this node or released the monitor before it was linked (so its write of the
-    // condition happens-before the waiter's next test).
+    // List order. `head` mirrors the list's first node after every change, under the monitor. The waiter's
+    // registration and the signaller's read of `head` are the two sides of the Dekker in the class comment: a waiter
+    // that finds the list empty publishes itself by its volatile store to `head`; one that joins a non-empty list is
+    // covered either way, since a signaller that saw the list non-empty takes the monitor, and either takes this node
+    // or released the monitor before it was linked (so its write of the condition happens-before the waiter's next
+    // test).
 
     private synchronized Node append(Node node, boolean front) {
-        Node h = head;
-        if (h == null) {
-            tail = node;
-            head = node;
-        } else if (front) {
-            node.next = h;
-            h.prev = node;
-            head = node;
+        if (front) {
+            list.addFirst(node);
         } else {
-            node.prev = tail;
-            tail.next = node;
-            tail = node;
+            list.addLast(node);
         }
-        node.linked = true;
+        head = list.first();
         return node;
     }
 
-    /** Unlinks a linked node; the caller holds the monitor. Keeps {@code next}, which signalAll walks. */
-    private void unlink(Node node) {
-        Node p = node.prev;
-        Node n = node.next;
-        if (p == null) {
-            head = n;
-        } else {
-            p.next = n;
-        }
-        if (n == null) {
-            tail = p;
-        } else {
-            n.prev = p;
-        }
-        node.prev = null;
-        node.linked = false;
-    }
-
-    /** Empties the list and returns its former front; the nodes stay chained through {@code next}. */
+    /** Empties the list and returns its former front; the nodes stay chained through {@code next()}. */
     private synchronized Node takeAll() {
-        Node h = head;
-        for (Node n = h; n != null; n = n.next) {
-            n.linked = false;
-            n.prev = null;
-        }
         head = null;
-        tail = null;
-        return h;
+        return list.removeAll();
     }
 
     private synchronized void remove(Node node) {
-        if (node.linked) {
-            unlink(node);
+        if (list.remove(node)) {
+            head = list.first();
         }
     }
 
@@ -429,7 +410,7 @@ public final class Waiters {
                 return;
             }
             for (Node h; (h = head) != null && h.state == CANCELLED; ) {
-                HEAD.compareAndSet(this, h, h.next);
+                HEAD.compareAndSet(this, h, h.below);
             }
             return;
         }

@@ -48,7 +48,8 @@ final class JitterDemo implements Callable<Integer>, Demo {
     int periodMicros;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-            description = "measuring threads (default: ${DEFAULT-VALUE}); pinned runs need as many free CPUs")
+            description = "measuring threads (default: ${DEFAULT-VALUE}); pinned runs reserve as many CPUs from the "
+                    + "default CPU pool (see ft4j cpus)")
     int threads;
 
     @Option(names = "--out", defaultValue = "ft4j-demo-jitter", paramLabel = "DIR",
@@ -95,8 +96,7 @@ final class JitterDemo implements Callable<Integer>, Demo {
             out.println("No CAP_SYS_NICE: " + privilege + ". The SCHED_FIFO runs are skipped; run as root (or setcap "
                     + "cap_sys_nice+ep on the java binary) to see them.");
         }
-        CpuPool pool = CpuPool.builder().directory(outDir.toAbsolutePath().resolve("cpu-locks"))
-                .keepForOs(CpuSet.empty()).build();
+        CpuPool pool = CpuPool.defaultPool(); // the machine-wide reservations: pinned runs take a CPU nobody holds
         CpuSet all = Affinity.get();
         out.printf(Locale.ROOT, "%d measuring thread(s), one wake-up every %d us, %.1f s per run; hogs: one "
                 + "nice-0 spinning thread per CPU the measuring threads run on (pinned: their CPUs; else %s).%n%n",

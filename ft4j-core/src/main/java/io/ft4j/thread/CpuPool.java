@@ -196,7 +196,14 @@ public final class CpuPool {
                 }
             }
             Path dir = directory != null ? directory : Path.of(System.getProperty("java.io.tmpdir"));
-            return new CpuPool(dir.toAbsolutePath().normalize(), pool, topo, bind);
+            try {
+                // one name per file, links resolved: this JVM's map of held files must not miss one reached otherwise
+                Files.createDirectories(dir);
+                dir = dir.toRealPath();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not create the lock directory " + dir, e);
+            }
+            return new CpuPool(dir, pool, topo, bind);
         }
     }
 
@@ -294,15 +301,20 @@ public final class CpuPool {
                 continue;
             }
             List<Slot> taken = new ArrayList<>();
-            for (int c : threads.toArray()) {
-                Slot s = take(c);
-                if (s == null) {
-                    holder(c).ifPresent(seen::add);
-                    release(taken);
-                    taken = null;
-                    break;
+            try {
+                for (int c : threads.toArray()) {
+                    Slot s = take(c);
+                    if (s == null) {
+                        holder(c).ifPresent(seen::add);
+                        release(taken);
+                        taken = null;
+                        break;
+                    }
+                    taken.add(s);
                 }
-                taken.add(s);
+            } catch (RuntimeException e) {
+                release(taken); // a sibling's file failed: let go of the ones already taken
+                throw e;
             }
             if (taken != null) {
                 return reserved(threads.first(), threads, taken);

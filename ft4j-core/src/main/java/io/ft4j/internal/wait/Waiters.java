@@ -306,7 +306,9 @@ public final class Waiters {
                     node = push(me, false);
                 }
                 if (ready.getAsBoolean()) {
-                    leave(node, false);
+                    // A second signal may have reached the node registered after the first was consumed: this
+                    // waiter acts on the condition once, so a signal on its node goes on to another waiter.
+                    leave(node, true);
                     return true;
                 }
                 if (Thread.interrupted()) {
